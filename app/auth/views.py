@@ -1,0 +1,308 @@
+"""Sign-in, profile and tokens, and user management (city admins and county officers)."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from app.auth import operations as ops
+from app.auth.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    DeactivateForm,
+    LoginForm,
+    ResetPasswordForm,
+    TokenForm,
+    UserFilterForm,
+    UserForm,
+)
+from app.auth.models import ApiToken, MentorLevel, User, UserRole
+from app.codes import operations as codes
+from app.codes.models import CodeList
+from app.core import audit, nav
+from app.core.access import public, rule, signed_in
+from app.core.access import users as user_access
+from app.core.access.roles import COUNTY_AND_ABOVE, Role
+from app.core.access.scope import load_or_404, regions_in_scope
+from app.core.errors import FieldErrors, Forbidden
+from app.core.forms import apply_field_errors, int_or_none
+from app.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+nav.register("用户管理", "auth.users", roles=COUNTY_AND_ABOVE, order=80, icon="people")
+
+MANAGERS = COUNTY_AND_ABOVE
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_LIMIT"]
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    if g.get("session_end_reason") in ("idle", "absolute"):
+        flash("登录已超时，请重新登录。", "warning")
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = ops.login(form.username.data, form.password.data, address=request.remote_addr,
+                           user_agent=request.headers.get("User-Agent"))
+        db.session.commit()
+        if result.user is not None:
+            session.clear()  # a fresh cookie: nothing from before sign-in carries over
+            session["sid"] = result.session_token
+            session.permanent = True
+            if result.user.must_change_password:
+                flash("这是您的初始或重置后的密码，请先修改。", "warning")
+                return redirect(url_for("auth.change_password"))
+            return redirect(_safe_next(request.args.get("next")))
+        form.form_errors.append(result.error)
+        return render_template("auth/login.html", form=form), 200
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in(during_password_change=True)
+def logout():
+    ops.logout(current_user, session.get("sid"))
+    db.session.commit()
+    session.clear()
+    flash("您已安全退出。", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@signed_in(during_password_change=True)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            token = ops.change_password(current_user, form.current_password.data, form.new_password.data,
+                                        address=request.remote_addr, user_agent=request.headers.get("User-Agent"))
+        except FieldErrors as error:
+            apply_field_errors(form, error)
+            return render_template("auth/change_password.html", form=form), 422
+        db.session.commit()
+        session.clear()
+        session["sid"] = token
+        flash("密码已修改。其他设备上的登录已全部退出。", "success")
+        return redirect(url_for("main.home"))
+    status = 422 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status
+
+
+@bp.route("/profile")
+@signed_in()
+def profile():
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())).all()
+    return render_template("auth/profile.html", tokens=tokens, form=TokenForm(), confirm=ConfirmForm(),
+                           new_token=session.pop("new_token", None))
+
+
+@bp.route("/profile/tokens", methods=["POST"])
+@signed_in()
+def token_create():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        flash("；".join(e for errs in form.errors.values() for e in errs), "danger")
+        return redirect(url_for("auth.profile")), 303
+    token, secret = ops.create_token(current_user, form.name.data)
+    db.session.commit()
+    # Shown once on the next page, then gone from the session.
+    session["new_token"] = secret
+    flash("令牌已生成。请立即复制保存，离开本页后将无法再次查看。", "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
+@signed_in(sample="own_token")
+def token_revoke(token_id: int):
+    token = load_or_404(ApiToken, token_id, current_user, lambda u, t: t.user_id == u.id)
+    ops.revoke_token(current_user, token)
+    db.session.commit()
+    flash("令牌已吊销。", "success")
+    return redirect(url_for("auth.profile"))
+
+
+# ---------------------------------------------------------------------------------------------
+# User management
+
+
+def _load_user(user_id: int) -> User:
+    return load_or_404(User, user_id, current_user, user_access.can_view_user)
+
+
+def _region_choices() -> dict[str, str]:
+    """Regions of the manager's subtree in tree order (path order), indented by level."""
+    regions = sorted(regions_in_scope(current_user), key=lambda r: [int(p) for p in r.path.strip("/").split("/")])
+    return {r.code: f"{'　' * r.level.depth}{r.name}（{r.code}）" for r in regions}
+
+
+def _prepare(form: UserForm) -> None:
+    form.region_code.choices = {"": "请选择…", **_region_choices()}
+    allowed = user_access.grantable_roles(current_user)
+    form.roles.choices = {r.value: r.label for r in Role if r in allowed}
+    levels = user_access.grantable_mentor_levels(current_user)
+    form.mentor_level.choices = {"": "（非导师不填）", **{m.value: m.label for m in MentorLevel if m.value in levels}}
+    form.mentor_expertise.choices = codes.choices(CodeList.INDUSTRY)
+
+
+def _user_data(form: UserForm, username: str) -> ops.UserData:
+    return ops.UserData(
+        username=username,
+        full_name=form.full_name.data or "",
+        region_code=form.region_code.data or "",
+        roles={Role(r) for r in form.roles.data or []},
+        mentor_level=form.mentor_level.data or None,
+        mentor_category=form.mentor_category.data or None,
+        mentor_capacity=form.mentor_capacity.data,
+        mentor_expertise=list(form.mentor_expertise.data or []),
+        mentor_bio=form.mentor_bio.data,
+    )
+
+
+@bp.route("/users")
+@rule(MANAGERS)
+def users():
+    if not user_access.can_manage_users(current_user):
+        raise Forbidden()
+    form = UserFilterForm(request.args)
+    stmt = select(User).where(user_access.visible_users_condition(current_user, User))
+    if form.q.data:
+        like = f"%{form.q.data.strip()}%"
+        stmt = stmt.where(or_(User.username.ilike(like), User.full_name.like(like)))
+    if form.role.data in {r.value for r in Role}:
+        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == Role(form.role.data))))
+    if form.active.data in ("0", "1"):
+        stmt = stmt.where(User.is_active_account.is_(form.active.data == "1"))
+    after = request.args.get("after", "")
+    if after:
+        stmt = stmt.where(User.username > after)
+    page_size = current_app.config["PAGE_SIZE"]
+    rows = db.session.scalars(stmt.order_by(User.username).limit(page_size + 1)).all()
+    next_after = rows[page_size - 1].username if len(rows) > page_size else None
+    return render_template("auth/users.html", users=rows[:page_size], form=form, next_after=next_after,
+                           can_create=bool(user_access.grantable_roles(current_user)))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@rule(MANAGERS)
+def user_new():
+    form = UserForm()
+    _prepare(form)
+    if form.validate_on_submit():
+        try:
+            user = ops.create_user(current_user, _user_data(form, form.username.data or ""),
+                                   form.password.data or "")
+        except FieldErrors as error:
+            apply_field_errors(form, error)
+            return render_template("auth/user_form.html", form=form, user=None), 422
+        db.session.commit()
+        flash(f"已创建用户 {user.username}。请将初始密码当面告知本人，首次登录须修改。", "success")
+        return redirect(url_for("auth.user_detail", user_id=user.id))
+    status = 422 if form.errors else 200
+    return render_template("auth/user_form.html", form=form, user=None), status
+
+
+@bp.route("/users/<int:user_id>")
+@rule(MANAGERS, sample="managed_user")
+def user_detail(user_id: int):
+    user = _load_user(user_id)
+    return render_template("auth/user_detail.html", user=user,
+                           can_manage=user_access.can_manage_user(current_user, user),
+                           reset_form=ResetPasswordForm(), confirm=ConfirmForm(),
+                           history=audit.history("user", user.id),
+                           industry_labels=codes.labels(CodeList.INDUSTRY))
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@rule(MANAGERS, sample="managed_user")
+def user_edit(user_id: int):
+    user = _load_user(user_id)
+    if not user_access.can_manage_user(current_user, user):
+        raise Forbidden("您无权修改该用户。")
+    form = UserForm(obj=None if request.method == "POST" else _form_defaults(user))
+    _prepare(form)
+    if form.validate_on_submit():
+        try:
+            ops.update_user(current_user, user, _user_data(form, user.username), int_or_none(form.version.data))
+        except FieldErrors as error:
+            apply_field_errors(form, error)
+            return render_template("auth/user_form.html", form=form, user=user), 422
+        db.session.commit()
+        flash("已保存。", "success")
+        return redirect(url_for("auth.user_detail", user_id=user.id))
+    status = 422 if form.errors else 200
+    return render_template("auth/user_form.html", form=form, user=user), status
+
+
+class _Defaults:
+    def __init__(self, user: User):
+        profile = user.mentor_profile
+        self.username = user.username
+        self.full_name = user.full_name
+        self.region_code = user.region.code if user.region else ""
+        self.roles = [r.value for r in user.roles]
+        self.mentor_level = profile.level.value if profile else ""
+        self.mentor_category = profile.category.value if profile else ""
+        self.mentor_capacity = profile.capacity if profile else 10
+        self.mentor_expertise = profile.expertise if profile else []
+        self.mentor_bio = profile.bio if profile else ""
+        self.version = str(user.version)
+
+
+def _form_defaults(user: User) -> _Defaults:
+    return _Defaults(user)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@rule(MANAGERS, sample="managed_user")
+def user_reset_password(user_id: int):
+    user = _load_user(user_id)
+    form = ResetPasswordForm()
+    try:
+        ops.reset_password(current_user, user, form.password.data or "")
+    except FieldErrors as error:
+        db.session.rollback()
+        flash("重置失败：" + "；".join(m for ms in error.fields.values() for m in ms), "danger")
+        return redirect(url_for("auth.user_detail", user_id=user.id)), 303
+    db.session.commit()
+    flash(f"已重置 {user.username} 的密码；其所有登录已退出，下次登录须修改密码。", "success")
+    return redirect(url_for("auth.user_detail", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@rule(MANAGERS, sample="managed_user")
+def user_deactivate(user_id: int):
+    user = _load_user(user_id)
+    if not user_access.can_manage_user(current_user, user):
+        raise Forbidden("您无权停用该用户。")
+    form = DeactivateForm()
+    if form.validate_on_submit():
+        ops.deactivate_user(current_user, user, form.reason.data)
+        db.session.commit()
+        flash(f"已停用 {user.username}：其登录和令牌已失效，名下未结案件进入重新分派队列。", "success")
+        return redirect(url_for("auth.user_detail", user_id=user.id))
+    status = 422 if form.errors else 200
+    return render_template("auth/user_deactivate.html", user=user, form=form), status
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@rule(MANAGERS, sample="managed_user")
+def user_reactivate(user_id: int):
+    user = _load_user(user_id)
+    ops.reactivate_user(current_user, user)
+    db.session.commit()
+    flash(f"已重新启用 {user.username}，其下次登录须修改密码。", "success")
+    return redirect(url_for("auth.user_detail", user_id=user.id))

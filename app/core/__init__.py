@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: database base, access control, audit, errors, masking, clock."""

@@ -1,0 +1,64 @@
+"""Jinja filters and globals shared by every template: Chinese dates, numbers, navigation."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_login import current_user
+
+from app.core import clock, nav
+
+
+def date_cn(value: date | datetime | None, empty: str = "—") -> str:
+    """2026年11月28日"""
+    if value is None:
+        return empty
+    if isinstance(value, datetime):
+        return format_datetime(value, "yyyy年M月d日")
+    return format_date(value, "yyyy年M月d日")
+
+
+def datetime_cn(value: datetime | None, empty: str = "—") -> str:
+    """2026年11月28日 10:05 (Asia/Shanghai)"""
+    if value is None:
+        return empty
+    return format_datetime(value, "yyyy年M月d日 HH:mm")
+
+
+def number(value: int | float | Decimal | None, empty: str = "—") -> str:
+    if value is None:
+        return empty
+    return format_decimal(value)
+
+
+def money(value: int | float | Decimal | None, empty: str = "—") -> str:
+    """5,000 元"""
+    if value is None:
+        return empty
+    return f"{format_decimal(value, format='#,##0.##')} 元"
+
+
+def url_with(**changes) -> str:
+    """The current page's URL with some query arguments changed (filters, paging)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = [value]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters.update(date_cn=date_cn, datetime_cn=datetime_cn, number=number, money=money)
+    app.jinja_env.globals.update(url_with=url_with)
+
+    @app.context_processor
+    def _globals():
+        return {
+            "app_name": app.config["APP_NAME"],
+            "nav_items": nav.items_for(current_user),
+            "today": clock.today(),
+        }

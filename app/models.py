@@ -1,0 +1,5 @@
+"""Imports every model so that the metadata is complete (migrations, tests, create_all)."""
+from app.auth.models import ApiToken, MentorExpertise, MentorProfile, User, UserRole, UserSession  # noqa: F401
+from app.codes.models import CodeItem  # noqa: F401
+from app.core.audit import AuditEntry  # noqa: F401
+from app.regions.models import Region  # noqa: F401

@@ -1,0 +1,151 @@
+"""Browsing the region tree; city admins move units and create management units under 高新区."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.core import audit, nav
+from app.core.access import REGION_ROLES, Role, rule
+from app.core.access.scope import region_in_scope, scope_region
+from app.core.errors import FieldErrors, NotFound
+from app.core.forms import apply_field_errors
+from app.extensions import db
+from app.regions import operations as ops
+from app.regions.models import Region, RegionLevel
+
+bp = Blueprint("regions", __name__, url_prefix="/regions")
+
+nav.register("区划", "regions.index", roles=REGION_ROLES, order=90, icon="diagram-3")
+
+
+class MoveForm(FlaskForm):
+    parent = SelectField("新的上级单位", choices={}, validate_choice=False,
+                         validators=[DataRequired("请选择新的上级单位。")])
+    reason = TextAreaField("调整原因", validators=[DataRequired("请填写调整原因。"), Length(max=500)])
+    submit = SubmitField("确认调整")
+
+
+class ZoneUnitForm(FlaskForm):
+    name = StringField("单元名称", validators=[DataRequired("请填写单元名称。"), Length(max=64)])
+    submit = SubmitField("新建")
+
+
+def _region_or_404(code: str) -> Region:
+    region = ops.by_code(code)
+    if region is None or not region_in_scope(current_user, region):
+        raise NotFound()
+    return region
+
+
+@bp.route("/")
+@rule(REGION_ROLES)
+def index():
+    home = scope_region(current_user)
+    if home is None:
+        raise NotFound()
+    return redirect(url_for("regions.detail", code=home.code))
+
+
+@bp.route("/<code>")
+@rule(REGION_ROLES, sample="region")
+def detail(code: str):
+    region = _region_or_404(code)
+    home = scope_region(current_user)
+    ancestors = []
+    node = region
+    while node is not None and node.id != home.id:
+        node = node.parent
+        if node is not None:
+            ancestors.insert(0, node)
+    return render_template(
+        "regions/detail.html", region=region, ancestors=ancestors, children=ops.children(region),
+        subtree_count=ops.subtree_count(region), can_move=Role.CITY_ADMIN in current_user.roles,
+        zone_form=ZoneUnitForm() if region.code == ops.ZONE_CODE else None,
+        history=audit.history("region", region.id, limit=20),
+    )
+
+
+def _move_targets(region: Region) -> list[Region]:
+    wanted = ops.MOVE_TARGET_LEVEL.get(region.level)
+    if wanted is None:
+        return []
+    stmt = select(Region).where(Region.level == wanted, Region.id != region.parent_id)
+    return list(db.session.scalars(stmt.order_by(Region.path)))
+
+
+@bp.route("/<code>/move", methods=["GET", "POST"])
+@rule({Role.CITY_ADMIN}, sample="region")
+def move(code: str):
+    region = _region_or_404(code)
+    if region.level not in ops.MOVE_TARGET_LEVEL:
+        flash("只能调整乡镇（街道）或村（社区）的归属。", "warning")
+        return redirect(url_for("regions.detail", code=code))
+    targets = _move_targets(region)
+    form = MoveForm()
+    form.parent.choices = {"": "请选择…", **{
+        t.code: f"{t.county.name + ' ' if t.level == RegionLevel.TOWNSHIP and t.county else ''}{t.name}（{t.code}）"
+        for t in targets}}
+    if form.validate_on_submit():
+        parent = ops.by_code(form.parent.data)
+        try:
+            if parent is None:
+                raise FieldErrors.single("parent", "所选上级单位不存在。")
+            moved = ops.move_region(current_user, region, parent, form.reason.data)
+        except FieldErrors as error:
+            apply_field_errors(form, error)
+            return render_template("regions/move.html", region=region, form=form), 422
+        db.session.commit()
+        flash(f"已将 {region.name} 调整到 {parent.name} 之下，共 {moved} 个单位随之移动，"
+              "相关人员与主体的管辖范围已同步更新。", "success")
+        return redirect(url_for("regions.detail", code=region.code))
+    status = 422 if form.errors else 200
+    return render_template("regions/move.html", region=region, form=form), status
+
+
+@bp.route("/zone/units", methods=["POST"])
+@rule({Role.CITY_ADMIN})
+def zone_unit_create():
+    form = ZoneUnitForm()
+    if not form.validate_on_submit():
+        flash("请填写单元名称。", "danger")
+        return redirect(url_for("regions.detail", code=ops.ZONE_CODE)), 303
+    try:
+        unit = ops.create_zone_township(current_user, form.name.data)
+    except FieldErrors as error:
+        db.session.rollback()
+        flash("；".join(m for ms in error.fields.values() for m in ms), "danger")
+        return redirect(url_for("regions.detail", code=ops.ZONE_CODE)), 303
+    db.session.commit()
+    flash(f"已在宜昌高新区下新建管理单元 {unit.name}（{unit.code}）。", "success")
+    return redirect(url_for("regions.detail", code=unit.code))
+
+
+@bp.route("/options")
+@rule(REGION_ROLES)
+def options():
+    """Children of `parent` (or the user's home region) for cascading pickers, within scope.
+
+    `?chain=CODE` answers the codes from the home region down to CODE, to restore a picker."""
+    home = scope_region(current_user)
+    if home is None:
+        abort(404)
+    chain_code = request.args.get("chain")
+    if chain_code:
+        region = _region_or_404(chain_code)
+        chain = []
+        node = region
+        while node is not None and node.id != home.id:
+            chain.insert(0, node.code)
+            node = node.parent
+        return jsonify(root=_json(home), chain=chain)
+    parent_code = request.args.get("parent")
+    parent = _region_or_404(parent_code) if parent_code else home
+    return jsonify(parent=_json(parent), children=[_json(c) for c in ops.children(parent)])
+
+
+def _json(region: Region) -> dict:
+    return {"code": region.code, "name": region.name, "level": region.level.value}
