@@ -108,7 +108,9 @@ class ProductionConfig(Config):
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
     PROXY_FIX_COUNT = int(os.environ.get("PROXY_FIX_COUNT", "1"))
     DEMO_ALLOWED = False
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+    # Connection pool per worker process (PostgreSQL only; SQLite ignores it).
+    DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "5"))
+    DB_MAX_OVERFLOW = int(os.environ.get("DB_MAX_OVERFLOW", "5"))
 
 
 CONFIGS = {

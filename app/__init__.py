@@ -48,6 +48,12 @@ def _resolve_secrets(app: Flask, config: type[Config]) -> None:
         if production:
             raise RuntimeError("DATABASE_URL must be set in the environment in production.")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'app.db'}"
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and app.config.get("DB_POOL_SIZE"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "pool_size": app.config["DB_POOL_SIZE"],
+            "max_overflow": app.config["DB_MAX_OVERFLOW"],
+        }
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
 

@@ -1,7 +1,7 @@
 """Sign-in, profile and tokens, and user management (city admins and county officers)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -51,8 +51,6 @@ def _safe_next(target: str | None) -> str:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
-    if g.get("session_end_reason") in ("idle", "absolute"):
-        flash("登录已超时，请重新登录。", "warning")
     form = LoginForm()
     if form.validate_on_submit():
         result = ops.login(form.username.data, form.password.data, address=request.remote_addr,

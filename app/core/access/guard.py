@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 
 from app.core import audit
@@ -44,7 +44,10 @@ def enforce():
     if not current_user.is_authenticated:
         if is_api_request():
             raise Unauthorized()
-        flash("请先登录。", "warning")
+        if g.get("session_end_reason") in ("idle", "absolute"):
+            flash("登录已超时，请重新登录。", "warning")
+        else:
+            flash("请先登录。", "warning")
         return redirect(url_for("auth.login", next=_safe_next()))
 
     if current_user.must_change_password and not declared.during_password_change:
