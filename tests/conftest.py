@@ -20,6 +20,7 @@ from app.auth.models import User
 from app.core.access.roles import Role
 from app.extensions import db
 from config import TestingConfig
+from tests.safeguard import pytest_runtest_logreport, pytest_sessionfinish  # noqa: F401  (a run must test something)
 
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 IS_POSTGRES = DATABASE_URL.startswith("postgresql")
