@@ -106,6 +106,9 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     FORCE_HTTPS_HEADERS = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    # If Redis is unreachable, count per worker in memory rather than refusing every sign-in;
+    # the per-account lockout (in the database) is unaffected.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     PROXY_FIX_COUNT = int(os.environ.get("PROXY_FIX_COUNT", "1"))
     DEMO_ALLOWED = False
     # Connection pool per worker process (PostgreSQL only; SQLite ignores it).

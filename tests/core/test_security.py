@@ -124,3 +124,22 @@ def test_database_error_text_is_not_logged(app, client, caplog):
 
 def test_testing_config_is_cheap_hashing():
     assert TestingConfig.PASSWORD_HASH_METHOD != ProductionConfig.PASSWORD_HASH_METHOD
+
+
+def test_sign_in_survives_an_unreachable_redis(app, demo, tmp_path):
+    """Production falls back to per-worker counting when Redis is down instead of refusing logins."""
+
+    class Prod(ProductionConfig):
+        SECRET_KEY = "x" * 32
+        DATA_KEYS = TestingConfig.DATA_KEYS
+        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:1"  # nothing listens there
+        WTF_CSRF_ENABLED = False
+        SESSION_COOKIE_SECURE = False
+
+    from tests.conftest import DATABASE_URL
+
+    prod = create_app(Prod, SQLALCHEMY_DATABASE_URI=DATABASE_URL)
+    if DATABASE_URL == "sqlite://":
+        pytest.skip("a second app cannot share the in-memory SQLite database")
+    response = prod.test_client().post("/login", data={"username": "demo_village", "password": "Demo-2026!"})
+    assert response.status_code == 302
