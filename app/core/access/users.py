@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, true
 
 from app.core.access.roles import ALL_ROLES, Role
-from app.core.access.scope import region_column_scope, region_in_scope, scope_region
+from app.core.access.scope import is_city_wide, region_column_scope, region_in_scope, scope_region
 from app.regions.models import Region, RegionLevel
 
 GRANTS: dict[Role, frozenset[Role]] = {
@@ -57,24 +57,27 @@ def can_grant(actor: Any, roles: set[Role] | frozenset[Role], region: Region | N
     return region_in_scope(actor, region)
 
 
+def _is_city_admin(actor: Any) -> bool:
+    return Role.CITY_ADMIN in actor.roles and is_city_wide(actor)
+
+
 def can_view_user(actor: Any, target: Any) -> bool:
     if actor.id == target.id:
         return True
     if not can_manage_users(actor):
         return False
-    return target.region is not None and region_in_scope(actor, target.region) or (
-        target.region is None and Role.CITY_ADMIN in actor.roles
-    )
+    if target.region is None:
+        return _is_city_admin(actor)
+    return region_in_scope(actor, target.region)
 
 
 def can_manage_user(actor: Any, target: Any) -> bool:
-    """Edit, reset the password of, deactivate or reactivate `target`."""
+    """Edit, reset the password of, deactivate or reactivate `target` (never oneself)."""
     if actor.id == target.id or not can_view_user(actor, target):
         return False
-    level = target.mentor_profile.level.value if target.mentor_profile else None
-    if Role.CITY_ADMIN in actor.roles and scope_region(actor) is not None \
-            and scope_region(actor).level == RegionLevel.CITY:
+    if _is_city_admin(actor):
         return True
+    level = target.mentor_profile.level.value if target.mentor_profile else None
     return bool(target.roles) and can_grant(actor, target.roles, target.region, level)
 
 
