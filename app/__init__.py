@@ -50,6 +50,9 @@ def _resolve_secrets(app: Flask, config: type[Config]) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'app.db'}"
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
+    from app.core import crypto
+
+    crypto.init_app(app, production=production)
 
 
 @event.listens_for(Engine, "connect")
