@@ -14,6 +14,12 @@ can still walk the same index.
 The cursor is base64url JSON of the sort name and the last row's (sort value, id). It is not
 signed: tampering only moves the reader to another position of a list filtered by their scope.
 A malformed or foreign cursor raises `FieldErrors` on the field `cursor` (422).
+
+`driven_by_filter=True` orders by `coalesce(sort, sort)` instead of the bare column: same order,
+but no index can deliver it, so the database fetches the (few) rows that match a selective
+filter first and sorts them. Use it when the filter is a side-table lookup such as a name
+search whose matches cluster in one part of the sort order (pinyin prefixes do): walking the
+sort index there reads most of the table before it finds a page of matches.
 """
 from __future__ import annotations
 
@@ -24,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Select, func, tuple_
 
 from app.core.errors import FieldErrors
 
@@ -103,23 +109,25 @@ def decode_cursor(token: str, sort_name: str, size: int = 2) -> list[Any]:
 # ---------------------------------------------------------------------------------------------
 # Paging
 
-def _ordered(stmt: Select, sort: Sort, tiebreak: Any, *, nulls: bool) -> Select:
+def _ordered(stmt: Select, sort: Sort, column: Any, tiebreak: Any, *, nulls: bool) -> Select:
     if nulls:
         return stmt.order_by(tiebreak.desc() if sort.descending else tiebreak.asc())
     if sort.descending:
-        return stmt.order_by(sort.column.desc(), tiebreak.desc())
-    return stmt.order_by(sort.column.asc(), tiebreak.asc())
+        return stmt.order_by(column.desc(), tiebreak.desc())
+    return stmt.order_by(column.asc(), tiebreak.asc())
 
 
-def _after(sort: Sort, tiebreak: Any, value: Any, last_id: Any):
-    pair = tuple_(sort.column, tiebreak)
+def _after(sort: Sort, column: Any, tiebreak: Any, value: Any, last_id: Any):
+    pair = tuple_(column, tiebreak)
     return pair < (value, last_id) if sort.descending else pair > (value, last_id)
 
 
-def keyset_page(stmt: Select, sort: Sort, tiebreak: Any, cursor: str | None, limit: int) -> Page:
+def keyset_page(stmt: Select, sort: Sort, tiebreak: Any, cursor: str | None, limit: int, *,
+                driven_by_filter: bool = False) -> Page:
     """One page of `stmt` (a `select(Model)` with its filters) in `sort` order after `cursor`."""
     from app.extensions import db
 
+    column = func.coalesce(sort.column, sort.column) if driven_by_filter else sort.column
     value, last_id, in_nulls = None, None, False
     if cursor:
         value, last_id = decode_cursor(cursor, sort.name)
@@ -133,14 +141,14 @@ def keyset_page(stmt: Select, sort: Sort, tiebreak: Any, cursor: str | None, lim
     if not in_nulls:
         seg = stmt.where(sort.column.is_not(None)) if sort.nullable else stmt
         if cursor:
-            seg = seg.where(_after(sort, tiebreak, value, last_id))
-        rows = list(db.session.scalars(_ordered(seg, sort, tiebreak, nulls=False).limit(limit + 1)))
+            seg = seg.where(_after(sort, column, tiebreak, value, last_id))
+        rows = list(db.session.scalars(_ordered(seg, sort, column, tiebreak, nulls=False).limit(limit + 1)))
     if sort.nullable and len(rows) <= limit:
         seg = stmt.where(sort.column.is_(None))
         if in_nulls:
             seg = seg.where(tiebreak < last_id if sort.descending else tiebreak > last_id)
         rows += list(db.session.scalars(
-            _ordered(seg, sort, tiebreak, nulls=True).limit(limit + 1 - len(rows))))
+            _ordered(seg, sort, column, tiebreak, nulls=True).limit(limit + 1 - len(rows))))
 
     next_cursor = None
     if len(rows) > limit:
