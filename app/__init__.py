@@ -91,9 +91,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.codes.views import bp as codes_bp
     from app.main.views import bp as main_bp
+    from app.persons.views import bp as persons_bp
     from app.regions.views import bp as regions_bp
 
-    for bp in (main_bp, auth_bp, regions_bp, codes_bp, audit_bp):
+    for bp in (main_bp, auth_bp, regions_bp, codes_bp, audit_bp, persons_bp):
         app.register_blueprint(bp)
     init_api(app)
 
@@ -136,8 +137,10 @@ def _register_hooks(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.demo.cli import demo_cli
+    from app.persons.cli import persons_cli
     from app.regions.cli import regions_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(persons_cli)
     app.cli.add_command(regions_cli)
     app.cli.add_command(demo_cli)
