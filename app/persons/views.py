@@ -11,7 +11,7 @@ from app.codes.models import CodeList
 from app.core import audit, nav
 from app.core.access import ASSIGNMENT_ROLES, COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, rule
 from app.core.access import persons as access
-from app.core.access.scope import load_or_404
+from app.core.access.scope import deny, load_or_404
 from app.core.errors import Conflict, FieldErrors, Forbidden, NotFound
 from app.core.forms import apply_field_errors, int_or_none
 from app.core.validators import clean_id_input
@@ -307,6 +307,8 @@ def merge(person_id: int):
     if other_id is not None:
         other = db.session.get(Person, other_id)
         if other is None or not access.can_view_person(current_user, other):
+            if other is not None:
+                deny("person", other_id, current_user)  # audited like any out-of-scope access
             other = None
             form.other_id.errors = ["没有这条记录，或它不在您的管辖范围内。"]
     if request.method == "GET":

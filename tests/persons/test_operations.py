@@ -311,3 +311,15 @@ def test_status_enum_codes(demo, make_person):
     p = make_person(status="founded", source="bigdata", intention="firm", intended_form="family_farm",
                     capital_need="50,000", skills="电工、厨师，驾驶")
     assert p.status == PersonStatus.FOUNDED and p.capital_need == 50000 and p.skills == ["电工", "厨师", "驾驶"]
+
+
+def test_moving_a_village_between_townships_carries_its_people(demo, make_person):
+    from app.regions.operations import move_region
+
+    p = make_person(village_code="420506103202")
+    village, target = by_code("420506103202"), by_code("420506107")  # 分乡镇 -> 龙泉镇
+    move_region(demo["demo_city"], village, target, "区划调整")
+    db.session.commit()
+    db.session.expire_all()
+    moved = db.session.get(Person, p.id)
+    assert (moved.township_id, moved.county_id) == (target.id, target.county_id)

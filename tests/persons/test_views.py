@@ -279,3 +279,13 @@ def test_move_page_needs_county_role(known, login_as):
     assert login_as("demo_village").get(f"/persons/{known.id}/move").status_code == 403
     assert login_as("demo_county2").get(f"/persons/{known.id}/move").status_code == 404
     assert by_code("420506103202") is not None
+
+
+def test_merge_with_an_out_of_scope_record_is_refused_and_audited(known, make_person, login_as):
+    stranger = make_person(village_code="420527101201")
+    page = login_as("demo_county").get(f"/persons/{known.id}/merge", query_string={"other": stranger.id})
+    assert page.status_code == 200 and "不在您的管辖范围内" in body(page)
+    assert stranger.id_number_masked not in body(page)
+    denied = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "access_denied",
+                                                        AuditEntry.object_id == str(stranger.id)))
+    assert denied is not None and denied.username == "demo_county"
