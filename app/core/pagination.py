@@ -80,6 +80,8 @@ def _decode_value(value: Any) -> Any:
         if tag == "d" and isinstance(text, str):
             return date.fromisoformat(text)
         raise ValueError("unknown tag")
+    if isinstance(value, str) and any(ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        raise ValueError("control character in cursor")
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     raise ValueError("bad cursor value")
@@ -122,6 +124,22 @@ def _after(sort: Sort, column: Any, tiebreak: Any, value: Any, last_id: Any):
     return pair < (value, last_id) if sort.descending else pair > (value, last_id)
 
 
+def _fits(sort: Sort, value: Any) -> bool:
+    """A tampered cursor must not reach SQL with a value of another type than the column's."""
+    if value is None:
+        return True
+    column_type = sort.column.type
+    try:
+        expected = column_type.python_type
+        if expected is object and hasattr(column_type, "impl_instance"):  # a TypeDecorator
+            expected = column_type.impl_instance.python_type
+    except NotImplementedError:  # pragma: no cover - exotic column types
+        return True
+    if expected is date:
+        return type(value) is date
+    return isinstance(value, expected) and not isinstance(value, bool)
+
+
 def keyset_page(stmt: Select, sort: Sort, tiebreak: Any, cursor: str | None, limit: int, *,
                 driven_by_filter: bool = False) -> Page:
     """One page of `stmt` (a `select(Model)` with its filters) in `sort` order after `cursor`."""
@@ -135,6 +153,9 @@ def keyset_page(stmt: Select, sort: Sort, tiebreak: Any, cursor: str | None, lim
         if in_nulls and not sort.nullable:
             raise FieldErrors.single("cursor", INVALID_CURSOR)
         if last_id is None or not isinstance(last_id, int):
+            raise FieldErrors.single("cursor", INVALID_CURSOR)
+
+        if not -(2**63) < last_id < 2**63 or not _fits(sort, value):
             raise FieldErrors.single("cursor", INVALID_CURSOR)
 
     rows: list[Any] = []

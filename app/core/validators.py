@@ -19,6 +19,19 @@ from dataclasses import dataclass
 from datetime import date
 
 # ---------------------------------------------------------------------------------------------
+# Any text from a form or a JSON body
+
+def has_unsafe_chars(text: str, *, multiline: bool = False) -> bool:
+    """Control characters (NUL, escape …) or lone surrogates: refused before they reach SQL
+    (PostgreSQL rejects NUL, the drivers cannot encode a lone surrogate)."""
+    allowed = "\n\r\t" if multiline else "\t"
+    return any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text)
+
+
+UNSAFE_TEXT_MESSAGE = "含有无法保存的控制字符，请删除后重试。"
+
+
+# ---------------------------------------------------------------------------------------------
 # Resident ID numbers
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

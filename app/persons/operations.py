@@ -25,9 +25,11 @@ from app.core.access import persons as access
 from app.core.errors import Conflict, FieldErrors, Forbidden, check_version
 from app.core.masking import mask_id_number, mask_phone
 from app.core.validators import (
+    UNSAFE_TEXT_MESSAGE,
     InvalidIdNumber,
     InvalidName,
     InvalidPhone,
+    has_unsafe_chars,
     normalize_name,
     normalize_phone,
     parse_id_number,
@@ -190,8 +192,12 @@ def clean(values: dict[str, Any], *, current: Person | None, errors: _Errors | N
     if creating:
         present |= set(REQUIRED_ON_CREATE)
 
-    for name in present:
+    for name in sorted(present):
         value = values.get(name)
+        texts = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(t, str) and has_unsafe_chars(t, multiline=name == "remarks") for t in texts):
+            errors.add(name, UNSAFE_TEXT_MESSAGE)
+            continue
         if name == "name":
             try:
                 out["name"] = normalize_name(value)
@@ -502,6 +508,8 @@ def _require_reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:
         raise FieldErrors.single("reason", "请填写原因。")
+    if has_unsafe_chars(text, multiline=True):
+        raise FieldErrors.single("reason", UNSAFE_TEXT_MESSAGE)
     if len(text) > REASON_LIMIT:
         raise FieldErrors.single("reason", f"原因不能超过 {REASON_LIMIT} 个字。")
     return text

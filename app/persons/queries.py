@@ -17,6 +17,7 @@ from app.codes import operations as codes
 from app.codes.models import CodeList
 from app.core.access.persons import visible_persons_condition
 from app.core.pagination import Page, Sort, keyset_page
+from app.core.validators import UNSAFE_TEXT_MESSAGE, has_unsafe_chars
 from app.extensions import db
 from app.persons.labels import SORT_LABELS
 from app.persons.models import Intention, Person, PersonNameKey, PersonSource, PersonStatus
@@ -138,7 +139,11 @@ def parse_filters(args: Mapping[str, Any]) -> tuple[PersonFilters, dict[str, lis
 
     def text(name: str) -> str:
         value = args.get(name)
-        return "" if value is None else str(value).strip()
+        value = "" if value is None else str(value).strip()
+        if has_unsafe_chars(value):
+            bad(name, UNSAFE_TEXT_MESSAGE)
+            return ""
+        return value
 
     for name, level in REGION_PARAMS.items():
         code = text(name)

@@ -14,7 +14,7 @@ from app.core.access import persons as access
 from app.core.access.scope import deny, load_or_404
 from app.core.errors import Conflict, FieldErrors, Forbidden, NotFound
 from app.core.forms import apply_field_errors, int_or_none
-from app.core.validators import clean_id_input
+from app.core.validators import clean_id_input, has_unsafe_chars
 from app.extensions import db
 from app.persons import labels, queries, sections
 from app.persons import operations as ops
@@ -52,7 +52,12 @@ def place(village) -> str:
     return f"{township} {name}".strip()
 
 
+MAX_ID = 2**31 - 1
+
+
 def _load(person_id: int) -> Person:
+    if not 0 < person_id <= MAX_ID:
+        raise NotFound()
     return load_or_404(Person, person_id, current_user, access.can_view_person)
 
 
@@ -304,6 +309,9 @@ def merge(person_id: int):
     form = MergeForm()
     other = None
     other_id = int_or_none(form.other_id.data if request.method == "POST" else request.args.get("other"))
+    if other_id is not None and not 0 < other_id <= MAX_ID:
+        other_id = None
+        form.other_id.errors = ["没有这条记录，或它不在您的管辖范围内。"]
     if other_id is not None:
         other = db.session.get(Person, other_id)
         if other is None or not access.can_view_person(current_user, other):
@@ -354,7 +362,8 @@ def move(person_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            village = by_code((form.village_code.data or "").strip())
+            code = (form.village_code.data or "").strip()
+            village = None if has_unsafe_chars(code) else by_code(code)
             if village is None:
                 raise FieldErrors.single("village_code", "请选择迁入的村（社区）。")
             ops.move_person(current_user, person, village, reason=form.reason.data,

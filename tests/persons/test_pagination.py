@@ -99,3 +99,12 @@ def test_bad_cursor_values_are_field_errors(people, demo):
                   encode_cursor("name", ["a", None])):
         with pytest.raises(FieldErrors):
             queries.list_page(demo["demo_city"], queries.PersonFilters(), "name", token, 5)
+
+
+def test_tampered_cursor_values_of_the_wrong_type_are_422(people, demo):
+    bad = [("name", [5, 1]), ("name", [True, 1]), ("returned", ["2020-01-01", 1]), ("updated", ["x", 1]),
+           ("updated", [date(2020, 1, 1), 1]), ("returned", [clock.now(), 1]), ("name", ["a", 10**30]),
+           ("name", ["a\x00", 1])]
+    for sort, values in bad:
+        with pytest.raises(FieldErrors):
+            queries.list_page(demo["demo_city"], queries.PersonFilters(), sort, encode_cursor(sort, values), 5)
