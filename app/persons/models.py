@@ -151,7 +151,7 @@ class Person(RegionOwnedMixin, TimestampMixin, VersionMixin, db.Model):
         return self.archived_at is not None
 
     @property
-    def age(self) -> int | None:
+    def age(self) -> int:
         from app.core import clock
 
         today = clock.today()

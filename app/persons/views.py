@@ -124,7 +124,7 @@ def search():
     if form.validate_on_submit():
         value = form.value.data or ""
         cleaned = clean_id_input(value)
-        looks_like_id = len(cleaned) in (15, 18)  # no phone spelling has 15 or 18 characters
+        looks_like_id = len(cleaned) >= 15  # no phone spelling is that long (+86… has 14)
         try:
             if looks_like_id:
                 results = ops.lookup(current_user, id_number=value)
@@ -192,6 +192,17 @@ def new():
     return _render_form(form, None, 422 if form.errors else 200)
 
 
+def _keep_retired_codes(person: Person, form: PersonForm) -> None:
+    """A retired code stays selectable on the records that carry it (or saving would clear it)."""
+    labels_by_list = _code_labels()
+    for name, list_key in (("work_region", "work_region"), ("work_industry", "industry"),
+                           ("intended_industry", "industry")):
+        value = getattr(person, name)
+        field = getattr(form, name)
+        if value and value not in field.choices:
+            field.choices = {**field.choices, value: f"{labels_by_list[list_key].get(value, value)}（已停用）"}
+
+
 def _edit_defaults(person: Person, form: PersonForm) -> None:
     for name in ops.EDITABLE_FIELDS:
         if name in ("phone", "village_code"):
@@ -221,6 +232,7 @@ def edit(person_id: int):
         raise Forbidden("您无权修改该人员的信息。")
     form = PersonForm()
     form.load_code_choices()
+    _keep_retired_codes(person, form)
     if request.method == "GET":
         _edit_defaults(person, form)
     if form.validate_on_submit():

@@ -289,3 +289,38 @@ def test_merge_with_an_out_of_scope_record_is_refused_and_audited(known, make_pe
     denied = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "access_denied",
                                                         AuditEntry.object_id == str(stranger.id)))
     assert denied is not None and denied.username == "demo_county"
+
+
+def test_forms_work_with_csrf_on(known, login_as, csrf_on):
+    client = login_as("demo_village")
+    assert client.post(f"/persons/{known.id}/reveal").status_code == 400  # no token
+    page = body(client.get(f"/persons/{known.id}"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    assert client.post(f"/persons/{known.id}/reveal", data={"csrf_token": token.group(1)}).status_code == 200
+    listing = body(client.get("/persons/"))
+    lookup_token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', listing)
+    assert lookup_token
+    found = client.post("/persons/search", data={"csrf_token": lookup_token.group(1), "value": ID})
+    assert found.status_code == 200 and listed(found, known)
+
+
+def test_retired_code_survives_an_edit(known, login_as):
+    from app.codes.models import CodeItem
+
+    db.session.get(Person, known.id).work_industry = "handicraft"
+    db.session.commit()
+    item = db.session.scalar(select(CodeItem).where(CodeItem.code == "handicraft"))
+    item.is_active = False
+    db.session.commit()
+    client = login_as("demo_village")
+    form = body(client.get(f"/persons/{known.id}/edit"))
+    assert "传统手工艺（已停用）" in form
+    version = db.session.get(Person, known.id).version
+    response = client.post(f"/persons/{known.id}/edit", data={
+        "name": "曾宪梓", "source": "survey", "status": "returned", "work_industry": "handicraft",
+        "version": str(version)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Person, known.id).work_industry == "handicraft"
