@@ -26,6 +26,8 @@ class Config:
 
     # Personal-data encryption keys (see docs/personal-data.md). None = generated into instance/.
     DATA_KEYS: str | None = os.environ.get("DATA_KEYS")
+    # HMAC key of the lookup hashes (ID number, phone); never rotated with DATA_KEYS.
+    DATA_HASH_KEY: str | None = os.environ.get("DATA_HASH_KEY")
 
     # Password hashing (werkzeug method string). Production uses scrypt N=2^17, r=8, p=1.
     PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
@@ -95,6 +97,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SECRET_KEY = "testing-secret-key-not-for-production"
     DATA_KEYS = "1:dGVzdGluZy1kYXRhLWtleS0zMi1ieXRlcy1sb25nISE="
+    DATA_HASH_KEY = "dGVzdGluZy1oYXNoLWtleS0zMi1ieXRlcy1sb25nISE="
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # cheap for tests; production is checked by a test
     RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it on; browser tests use real forms

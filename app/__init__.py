@@ -56,6 +56,9 @@ def _resolve_secrets(app: Flask, config: type[Config]) -> None:
         }
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
+    from app.core import crypto
+
+    crypto.init_app(app, production=production)
 
 
 @event.listens_for(Engine, "connect")
@@ -94,9 +97,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.codes.views import bp as codes_bp
     from app.main.views import bp as main_bp
+    from app.persons.views import bp as persons_bp
     from app.regions.views import bp as regions_bp
 
-    for bp in (main_bp, auth_bp, regions_bp, codes_bp, audit_bp):
+    for bp in (main_bp, auth_bp, regions_bp, codes_bp, audit_bp, persons_bp):
         app.register_blueprint(bp)
     init_api(app)
 
@@ -139,8 +143,10 @@ def _register_hooks(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.demo.cli import demo_cli
+    from app.persons.cli import persons_cli
     from app.regions.cli import regions_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(persons_cli)
     app.cli.add_command(regions_cli)
     app.cli.add_command(demo_cli)

@@ -2,11 +2,12 @@
 from marshmallow import Schema, fields
 
 
-class ErrorSchema(Schema):
+class ErrorDetailSchema(Schema):
+    # Not "ErrorSchema": flask-smorest registers its own component named "Error".
     code = fields.String()
     message = fields.String()
     fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
 class ErrorEnvelope(Schema):
-    error = fields.Nested(ErrorSchema)
+    error = fields.Nested(ErrorDetailSchema)

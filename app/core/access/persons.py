@@ -1,0 +1,112 @@
+"""Who may see and do what in the person library (DOMAIN.md §1, §3, §9).
+
+Visibility
+- Region roles see the people whose household village lies in the subtree of their home region.
+- `visible_persons_condition(user)` is THE list/search filter; `can_view_person(user, person)`
+  the same rule for one loaded record. Both consult `VISIBILITY_EXTENSIONS`: the cases domain
+  registers there "the specialist and mentor assigned to a case see its person" (and decides,
+  with `person_fields_for`, which fields they get) without touching this module's callers.
+
+Actions (each also requires the record to be visible)
+- register (create) a person in a village: any region role whose subtree holds the village
+  (village staff: their own village; township staff and above: their subtree);
+- edit: the same region roles, while the record is not archived;
+- reveal the full ID number (audited): region roles in scope;
+- archive / restore: township staff and above;
+- merge two records, move a person to another village, correct a wrong ID number: county officers
+  and city admins; a county officer moves only within their county (the city admin anywhere).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_
+
+from app.core.access.roles import COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE
+from app.core.access.scope import region_in_scope, region_scope, scope_region
+from app.regions.models import Region, RegionLevel
+
+# Extra visibility rules added by later domains: (sql_condition(user), predicate(user, person)).
+VISIBILITY_EXTENSIONS: list[tuple[Callable[[Any], ColumnElement[bool]], Callable[[Any, Any], bool]]] = []
+
+# Field groups a viewer may see. Region roles in scope see everything except the full ID and
+# phone (which need the audited reveal); extensions may grant a reduced set.
+ALL_FIELDS = "all"
+
+
+def register_visibility(condition: Callable[[Any], ColumnElement[bool]],
+                        predicate: Callable[[Any, Any], bool]) -> None:
+    """Let another domain widen who sees a person (e.g. the assigned specialist of a case)."""
+    if all(c is not condition for c, _ in VISIBILITY_EXTENSIONS):
+        VISIBILITY_EXTENSIONS.append((condition, predicate))
+
+
+def _has_region_role(user: Any, roles=REGION_ROLES) -> bool:
+    return bool(getattr(user, "roles", frozenset()) & roles) and scope_region(user) is not None
+
+
+def _in_region_scope(user: Any, person: Any) -> bool:
+    home = scope_region(user)
+    if home is None:
+        return False
+    if home.level == RegionLevel.CITY:
+        return True
+    column = {RegionLevel.COUNTY: person.county_id, RegionLevel.TOWNSHIP: person.township_id,
+              RegionLevel.VILLAGE: person.village_id}[home.level]
+    return column == home.id
+
+
+def visible_persons_condition(user: Any) -> ColumnElement[bool]:
+    """SQL condition: the people `user` may see (lists, searches, lookups)."""
+    from app.persons.models import Person
+
+    conditions = [region_scope(user, Person)] + [condition(user) for condition, _ in VISIBILITY_EXTENSIONS]
+    return conditions[0] if len(conditions) == 1 else or_(*conditions)
+
+
+def can_view_person(user: Any, person: Any) -> bool:
+    if _in_region_scope(user, person):
+        return True
+    return any(predicate(user, person) for _, predicate in VISIBILITY_EXTENSIONS)
+
+
+def person_fields_for(user: Any, person: Any) -> str:
+    """Which fields of a visible person the user sees: ALL_FIELDS for region roles in scope.
+    (The cases domain narrows this for specialists and mentors.)"""
+    return ALL_FIELDS
+
+
+def can_create_person(user: Any, village: Region | None = None) -> bool:
+    """May register people at all (village None) or in `village`."""
+    if not _has_region_role(user):
+        return False
+    return village is None or (village.level == RegionLevel.VILLAGE and region_in_scope(user, village))
+
+
+def can_edit_person(user: Any, person: Any) -> bool:
+    return _has_region_role(user) and _in_region_scope(user, person) and not person.is_archived
+
+
+def can_reveal_id(user: Any, person: Any) -> bool:
+    return _has_region_role(user) and _in_region_scope(user, person)
+
+
+def can_archive_person(user: Any, person: Any) -> bool:
+    return _has_region_role(user, TOWNSHIP_AND_ABOVE) and _in_region_scope(user, person)
+
+
+def can_merge_persons(user: Any, survivor: Any, other: Any | None = None) -> bool:
+    if not (_has_region_role(user, COUNTY_AND_ABOVE) and _in_region_scope(user, survivor)):
+        return False
+    return other is None or _in_region_scope(user, other)
+
+
+def can_move_person(user: Any, person: Any, village: Region | None = None) -> bool:
+    if not (_has_region_role(user, COUNTY_AND_ABOVE) and _in_region_scope(user, person)):
+        return False
+    return village is None or (village.level == RegionLevel.VILLAGE and region_in_scope(user, village))
+
+
+def can_correct_id(user: Any, person: Any) -> bool:
+    return _has_region_role(user, COUNTY_AND_ABOVE) and _in_region_scope(user, person)

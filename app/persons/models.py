@@ -1,0 +1,174 @@
+"""The 三有 person library (DOMAIN.md §3, §9).
+
+`Person` is one resident ID number, city-wide: the number and the phone are stored encrypted
+(`*_cipher`), with a keyed hash for uniqueness and exact lookups (`*_hash`) and the masked form
+for display (`*_masked`). Name search reads the side table `person_name_keys` (pinyin keys and
+Chinese character grams, see `app.persons.names`).
+
+Indexes serve the hot paths of a million-row library (docs/persons.md):
+- (county|township|village, name_sort, id), (name_sort, id): lists in pinyin order, keyset paged;
+- (county, returned_on, id), (returned_on, id), (county, updated_at, id), (updated_at, id);
+- (county, archived_at, status, is_sanyou): per-county counts answered from the index alone;
+- id_number_hash (unique), phone_hash, (name, birth_date): exact lookups and near duplicates.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import TimestampMixin, UTCDateTime, VersionMixin, ascii_key, str_enum
+from app.extensions import db
+from app.regions.models import Region, RegionOwnedMixin
+
+
+class _Labelled(str, Enum):
+    @property
+    def label(self) -> str:
+        from app.persons.labels import ENUM_LABELS
+
+        return ENUM_LABELS[type(self)][self]
+
+
+class Gender(_Labelled):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class PersonSource(_Labelled):
+    BIGDATA = "bigdata"  # 大数据比对
+    SURVEY = "survey"  # 入户调查
+    SELF = "self"  # 个人自主填报
+
+
+class PersonStatus(_Labelled):
+    WORKING_OUTSIDE = "working_outside"  # 在外务工
+    RETURNED = "returned"  # 已返乡
+    INCOMER = "incomer"  # 入乡
+    FOUNDED = "founded"  # 已创业
+
+
+class Intention(_Labelled):
+    NONE = "none"
+    CONSIDERING = "considering"
+    FIRM = "firm"
+
+
+class BusinessForm(_Labelled):
+    INDIVIDUAL = "individual"  # 个体
+    ENTERPRISE = "enterprise"  # 企业
+    COOPERATIVE = "cooperative"  # 合作社
+    FAMILY_FARM = "family_farm"  # 家庭农场
+
+
+ID_PURPOSE = "person.id_number"
+PHONE_PURPOSE = "person.phone"
+
+
+class Person(RegionOwnedMixin, TimestampMixin, VersionMixin, db.Model):
+    __tablename__ = "persons"
+    __audit_excluded__ = {"name_sort"}
+    __table_args__ = (
+        Index("ix_persons_county_name", "county_id", "name_sort", "id"),
+        Index("ix_persons_township_name", "township_id", "name_sort", "id"),
+        Index("ix_persons_village_name", "village_id", "name_sort", "id"),
+        Index("ix_persons_name_sort", "name_sort", "id"),
+        Index("ix_persons_county_returned", "county_id", "returned_on", "id"),
+        Index("ix_persons_returned", "returned_on", "id"),
+        Index("ix_persons_county_updated", "county_id", "updated_at", "id"),
+        Index("ix_persons_updated", "updated_at", "id"),
+        Index("ix_persons_county_counts", "county_id", "archived_at", "status", "is_sanyou"),
+        Index("ix_persons_name_birth", "name", "birth_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The region columns of RegionOwnedMixin without their single-column indexes: the composite
+    # list indexes above lead with them and serve the same lookups.
+    village_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+
+    name: Mapped[str] = mapped_column(String(64))
+    # Pinyin of the name, syllables separated by spaces (`zeng wei`): the list order, compared
+    # byte-wise so that SQLite and PostgreSQL sort alike.
+    name_sort: Mapped[str] = mapped_column(ascii_key(64))
+
+    id_number_cipher: Mapped[bytes] = mapped_column(LargeBinary)
+    id_number_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    id_number_masked: Mapped[str] = mapped_column(String(18))
+    gender: Mapped[Gender] = mapped_column(str_enum(Gender, 8))
+    birth_date: Mapped[date] = mapped_column(Date)
+
+    phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
+    phone_masked: Mapped[str | None] = mapped_column(String(16))
+
+    source: Mapped[PersonSource] = mapped_column(str_enum(PersonSource, 16))
+    status: Mapped[PersonStatus] = mapped_column(str_enum(PersonStatus, 16))
+
+    # Work outside the city: region and industry are codes of the shared code lists.
+    work_region: Mapped[str | None] = mapped_column(String(32))
+    work_city: Mapped[str | None] = mapped_column(String(64))
+    work_industry: Mapped[str | None] = mapped_column(String(32))
+    occupation: Mapped[str | None] = mapped_column(String(64))
+    outside_since: Mapped[date | None] = mapped_column(Date)
+    returned_on: Mapped[date | None] = mapped_column(Date)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    intention: Mapped[Intention] = mapped_column(str_enum(Intention, 16), default=Intention.NONE)
+    intended_industry: Mapped[str | None] = mapped_column(String(32))
+    intended_form: Mapped[BusinessForm | None] = mapped_column(str_enum(BusinessForm, 16))
+    capital_need: Mapped[int | None] = mapped_column(Integer)  # 元
+
+    # The 三有 assessment: None = not yet assessed.
+    willing: Mapped[bool | None] = mapped_column(Boolean)
+    willing_basis: Mapped[str | None] = mapped_column(String(200))
+    capable: Mapped[bool | None] = mapped_column(Boolean)
+    capable_basis: Mapped[str | None] = mapped_column(String(200))
+    creditworthy: Mapped[bool | None] = mapped_column(Boolean)
+    creditworthy_basis: Mapped[str | None] = mapped_column(String(200))
+    # All three hold; kept in step by the operations (and the import) so lists and counts can
+    # filter on an indexed column.
+    is_sanyou: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    remarks: Mapped[str | None] = mapped_column(Text)
+
+    # People are archived, never deleted. A merged record points at the record that survived.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_reason: Mapped[str | None] = mapped_column(String(200))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+
+    village: Mapped[Region] = relationship(foreign_keys=[village_id], lazy="joined")
+    merged_into: Mapped[Person | None] = relationship(remote_side="Person.id", foreign_keys=[merged_into_id])
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.name}>"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def age(self) -> int:
+        from app.core import clock
+
+        today = clock.today()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+class PersonNameKey(db.Model):
+    """Search keys of a person's name (see `app.persons.names.search_keys`): lower-case pinyin
+    of every reading and its initials (`zengwei`, `cengwei`, `zw`, `cw`), and the Chinese
+    two-character grams (`曾伟`, `伟`). One index range scan finds exact and prefix matches."""
+
+    __tablename__ = "person_name_keys"
+    __table_args__ = (
+        Index("ix_person_name_keys_person_id", "person_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    key: Mapped[str] = mapped_column(ascii_key(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
