@@ -9,6 +9,7 @@ from flask import Flask, g, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import Config, ProductionConfig, config_from_env
 
@@ -16,6 +17,7 @@ from config import Config, ProductionConfig, config_from_env
 def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     config = config or config_from_env()
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = BoundedInt
     app.config.from_object(config)
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -31,6 +33,14 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _register_cli(app)
     logging.getLogger("app").setLevel(logging.INFO)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:…>` URL parts beyond a 32-bit integer column answer 404 instead of overflowing."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _resolve_secrets(app: Flask, config: type[Config]) -> None:

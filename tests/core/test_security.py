@@ -75,6 +75,7 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
         SECRET_KEY = None
         SQLALCHEMY_DATABASE_URI = "sqlite://"
         DATA_KEYS = TestingConfig.DATA_KEYS
+        DATA_HASH_KEY = TestingConfig.DATA_HASH_KEY
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(NoSecret)
@@ -86,6 +87,7 @@ def test_production_sends_hsts(monkeypatch):
         SQLALCHEMY_DATABASE_URI = "sqlite://"
         RATELIMIT_STORAGE_URI = "memory://"
         DATA_KEYS = TestingConfig.DATA_KEYS
+        DATA_HASH_KEY = TestingConfig.DATA_HASH_KEY
 
     app = create_app(Prod)
     response = app.test_client().get("/login", base_url="https://example.org")
@@ -132,6 +134,7 @@ def test_sign_in_survives_an_unreachable_redis(app, demo, tmp_path):
     class Prod(ProductionConfig):
         SECRET_KEY = "x" * 32
         DATA_KEYS = TestingConfig.DATA_KEYS
+        DATA_HASH_KEY = TestingConfig.DATA_HASH_KEY
         RATELIMIT_STORAGE_URI = "redis://127.0.0.1:1"  # nothing listens there
         WTF_CSRF_ENABLED = False
         SESSION_COOKIE_SECURE = False
@@ -143,3 +146,10 @@ def test_sign_in_survives_an_unreachable_redis(app, demo, tmp_path):
         pytest.skip("a second app cannot share the in-memory SQLite database")
     response = prod.test_client().post("/login", data={"username": "demo_village", "password": "Demo-2026!"})
     assert response.status_code == 302
+
+
+def test_huge_ids_in_urls_are_not_found_not_errors(login_as, demo):
+    city = login_as("demo_city")
+    for url in ("/users/99999999999999999999", "/users/2147483648", "/api/v1/me/tokens/99999999999999999999"):
+        method = city.delete if url.startswith("/api/") else city.get
+        assert method(url).status_code == 404
