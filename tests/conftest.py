@@ -87,9 +87,7 @@ def _load_regions_fast() -> None:
     db.session.execute(insert(Region.__table__), _region_rows)
     db.session.execute(insert(CodeItem.__table__), _code_rows)
     if IS_POSTGRES:
-        for table in ("regions", "code_items"):
-            db.session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+        _reset_sequences([Region.__table__, CodeItem.__table__])
     db.session.commit()
 
 
@@ -100,13 +98,48 @@ def regions(app: Flask) -> None:
 
 @pytest.fixture
 def demo(regions) -> dict[str, User]:
-    """The eight demo accounts of issue 2 §8 (and whatever later loaders add)."""
+    """The demo accounts of issue 2 §8 and the demo data later loaders add.
+
+    The loaders run once per day of `clock.today()` (their data is dated relative to it); the
+    rows they wrote are remembered and re-inserted into each later test's fresh database.
+    """
+    from app.core import clock
     from app.demo import loaders
 
-    for _, _, loader in loaders():
-        loader()
+    key = clock.today()
+    snapshot = _demo_snapshots.get(key)
+    if snapshot is None:
+        for _, _, loader in loaders():
+            loader()
+            db.session.commit()
+        _demo_snapshots[key] = {
+            table.name: [dict(row._mapping) for row in db.session.execute(select(table))]
+            for table in db.metadata.sorted_tables if table.name not in _BASE_TABLES
+        }
+    else:
+        for table in db.metadata.sorted_tables:
+            rows = snapshot.get(table.name)
+            if rows:
+                db.session.execute(insert(table), rows)
+        if IS_POSTGRES:
+            _reset_sequences([t for t in db.metadata.sorted_tables if snapshot.get(t.name)])
         db.session.commit()
     return {u.username: u for u in db.session.scalars(select(User))}
+
+
+_demo_snapshots: dict = {}
+_BASE_TABLES = {"regions", "code_items"}
+
+
+def _reset_sequences(tables) -> None:
+    for table in tables:
+        keys = list(table.primary_key.columns)
+        if len(keys) == 1 and keys[0].autoincrement is not False and keys[0].type.python_type is int:
+            name = table.name
+            db.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{name}', '{keys[0].name}'), "
+                f"coalesce((SELECT max({keys[0].name}) FROM {name}), 1), "
+                f"(SELECT max({keys[0].name}) FROM {name}) IS NOT NULL)"))
 
 
 @pytest.fixture
