@@ -472,5 +472,6 @@ def toggle_type(code: str):
     return redirect(url_for("cases.catalogue"))
 
 
-# Register the home-page panels and the person-page section.
+# Register the home-page panels, the person-page section and the person-library hooks.
 from app.cases import panels as _panels  # noqa: E402,F401
+from app.cases import sync as _sync  # noqa: E402,F401
