@@ -114,6 +114,11 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (main_bp, auth_bp, regions_bp, codes_bp, audit_bp, persons_bp):
         app.register_blueprint(bp)
     app.register_blueprint(cases_bp)
+    from app.businesses.views import bp as businesses_bp
+    from app.subsidies.views import bp as subsidies_bp
+
+    app.register_blueprint(businesses_bp)
+    app.register_blueprint(subsidies_bp)
     init_api(app)
 
 

@@ -19,6 +19,8 @@ API_BLUEPRINTS: list[str] = [
     "app.api.me:blp",
     "app.persons.api:blp",
     "app.cases.api:blp",
+    "app.businesses.api:blp",
+    "app.subsidies.api:blp",
 ]
 
 

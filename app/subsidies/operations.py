@@ -190,9 +190,8 @@ def create_loan(actor: Any, person, business, values: dict[str, Any]) -> Loan:
     """Register a guaranteed loan for `person` (and `business`); the LPR before the contract date is fixed."""
     if not access.can_submit_application(actor, person, business):
         raise Forbidden()
-    cleaned = clean_loan(values)
-    loan = Loan(person_id=person.id, business_id=business.id if business is not None else None, partners=1,
-                status=LoanStatus.APPLIED, overdue_periods=[], **cleaned)
+    cleaned = {"partners": 1, "status": LoanStatus.APPLIED, "overdue_periods": [], **clean_loan(values)}
+    loan = Loan(person_id=person.id, business_id=business.id if business is not None else None, **cleaned)
     loan.set_village(business.village if business is not None else person.village)
     db.session.add(loan)
     db.session.flush()
@@ -321,6 +320,8 @@ def review(actor: Any, application: Application, decision: str, reason: str | No
         raise FieldErrors.single("decision", "初审结论应为 pass（通过）或 return（退回补正）。")
     if not access.can_review_application(actor, application):
         raise Forbidden("初审须由提交人以外的乡镇服务站及以上人员办理。")
+    if not application.programme.township_review:
+        raise Conflict(f"{application.programme.name}未设置乡镇初审环节。")
     text = _reason(reason, required=decision == "return")
     today = clock.today()
     previous = _transition(application, f"review_{decision}", reviewed_by_id=actor.id, reviewed_on=today,

@@ -1,0 +1,329 @@
+"""Pages of the subsidy workflow: applications (submit with attachments, the decision record and
+criteria table, review / decide / publicise / pay), attachments (scoped, audited download),
+programmes and rule versions, the proactive list and loans with their interest-subsidy schedule."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.businesses import operations as business_ops
+from app.core import audit, clock, nav
+from app.core.access import COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, rule
+from app.core.access import subsidies as access
+from app.core.access.persons import can_view_person
+from app.core.access.roles import Role
+from app.core.access.scope import load_or_404
+from app.core.errors import BadRequest, Conflict, FieldErrors, Forbidden, NotFound
+from app.core.forms import int_or_none
+from app.extensions import db
+from app.persons import sections
+from app.persons.models import Person
+from app.subsidies import eligibility, export, integration, proactive  # noqa: F401  (timeline source)
+from app.subsidies import operations as ops
+from app.subsidies.labels import ATTACHMENT_LABELS, AUDIT_ACTION_LABELS
+from app.subsidies.models import Application, AppState, Attachment, AttachmentKind, Loan, Programme, RuleVersion
+
+bp = Blueprint("subsidies", __name__, url_prefix="/subsidies")
+nav.register("补贴申请", "subsidies.applications", roles=REGION_ROLES, order=50, icon="cash-coin")
+nav.register("主动服务", "subsidies.proactive_list", roles=TOWNSHIP_AND_ABOVE, order=55, icon="bell")
+nav.register("补贴项目", "subsidies.programmes", roles=REGION_ROLES, order=90, icon="sliders")
+
+
+def _load(application_id: int) -> Application:
+    if not 0 < application_id < 2**31:
+        raise NotFound()
+    return load_or_404(Application, application_id, current_user, access.can_view_application)
+
+
+# ---------------------------------------------------------------------------------------------
+# Applications
+
+@bp.route("/applications")
+@rule(REGION_ROLES)
+def applications():
+    state = request.args.get("state") or ""
+    stmt = select(Application).where(access.visible_applications_condition(current_user))
+    if state in {s.value for s in AppState}:
+        stmt = stmt.where(Application.state == AppState(state))
+    items = list(db.session.scalars(stmt.order_by(Application.id.desc()).limit(200)))
+    return render_template("subsidies/applications.html", items=items, state=state, states=list(AppState))
+
+
+@bp.route("/applications/new", methods=["GET", "POST"])
+@rule(TOWNSHIP_AND_ABOVE)
+def application_new():
+    programme = eligibility.programme_by_code(request.values.get("programme") or "")
+    if programme is None:
+        raise BadRequest("请从经营主体或人员页面发起申请（缺少补贴项目）。")
+    business = None
+    business_id = int_or_none(request.values.get("business_id"))
+    if business_id:
+        business = business_ops.load(current_user, business_id)
+        person = business.founder
+    else:
+        person_id = int_or_none(request.values.get("person_id")) or 0
+        if not 0 < person_id < 2**31:
+            raise BadRequest("请从经营主体或人员页面发起申请（缺少申请人）。")
+        person = load_or_404(Person, person_id, current_user, can_view_person)
+    if not access.can_submit_application(current_user, person, business):
+        raise Forbidden()
+    check = eligibility.check(programme, person, business)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            uploads = _uploads()
+            application = ops.submit(current_user, programme, person, business, amount=request.form.get("amount"),
+                                     note=request.form.get("note"))
+            for kind, upload in uploads:
+                ops.add_attachment(current_user, application, kind, upload)
+        except FieldErrors as error:
+            db.session.rollback()
+            errors = error.fields
+        except Conflict as error:
+            db.session.rollback()
+            errors = {"_": [error.message]}
+        else:
+            db.session.commit()
+            flash("申请已提交。", "success")
+            return redirect(url_for("subsidies.application_detail", application_id=application.id))
+    return render_template("subsidies/application_new.html", programme=programme, person=person, business=business,
+                           check=check, errors=errors, kinds=ATTACHMENT_LABELS), 422 if errors else 200
+
+
+def _uploads() -> list[tuple[str, ops.Upload]]:
+    out = []
+    for kind in AttachmentKind:
+        for storage in request.files.getlist(f"file_{kind.value}"):
+            if storage and storage.filename:
+                data = storage.stream.read(ops.MAX_ATTACHMENT_BYTES + 1)
+                out.append((kind.value, ops.Upload(storage.filename, data)))
+    return out
+
+
+@bp.route("/applications/<int:application_id>")
+@rule(REGION_ROLES, sample="application")
+def application_detail(application_id: int):
+    application = _load(application_id)
+    user = current_user
+    attachments = list(db.session.scalars(select(Attachment).where(Attachment.application_id == application.id)
+                                          .order_by(Attachment.id)))
+    live = eligibility.check(application.programme, application.person, application.business,
+                             application.submitted_on, state_on=clock.today(), loan=application.loan,
+                             version=application.rule_version) if application.state in (
+        AppState.SUBMITTED, AppState.TOWNSHIP_REVIEWED) else None
+    can = {
+        "review": application.state == AppState.SUBMITTED and application.programme.township_review
+        and access.can_review_application(user, application),
+        "decide": application.state in ops.workflow.decision_states(application.programme.township_review)
+        and access.can_decide_application(user, application),
+        "own": access.may_decide_role(user, application) and application.submitted_by_id == user.id,
+        "publicise": application.state == AppState.APPROVED and bool(application.programme.publicity_days)
+        and access.can_record_payment(user, application),
+        "pay": application.state in (AppState.APPROVED, AppState.PUBLICISED) and access.can_record_payment(user, application),
+        "resubmit": application.state == AppState.RETURNED
+        and access.can_submit_application(user, application.person, application.business),
+        "attach": application.state in ops.workflow.OPEN_STATES
+        and access.can_submit_application(user, application.person, application.business),
+    }
+    return render_template("subsidies/application_detail.html", a=application, attachments=attachments, can=can,
+                           live=live, kinds=ATTACHMENT_LABELS, today=clock.today(),
+                           history=audit.history("application", application.id), action_labels=AUDIT_ACTION_LABELS)
+
+
+def _act(application_id: int, fn, success: str):
+    application = _load(application_id)
+    try:
+        fn(application)
+    except (FieldErrors, Conflict) as error:
+        db.session.rollback()
+        messages = [m for ms in error.fields.values() for m in ms] if isinstance(error, FieldErrors) else [error.message]
+        flash("未完成：" + "；".join(messages), "danger")
+        return redirect(url_for("subsidies.application_detail", application_id=application_id)), 303
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("subsidies.application_detail", application_id=application_id))
+
+
+@bp.route("/applications/<int:application_id>/decide", methods=["POST"])
+@rule(COUNTY_AND_ABOVE, sample="application")
+def application_decide(application_id: int):
+    decision = request.form.get("decision", "")
+    words = {"approve": "已批准。", "reject": "已驳回。", "return": "已退回补正。"}
+    return _act(application_id, lambda a: ops.decide(current_user, a, decision, request.form.get("reason")),
+                words.get(decision, "已处理。"))
+
+
+@bp.route("/applications/<int:application_id>/review", methods=["POST"])
+@rule(TOWNSHIP_AND_ABOVE, sample="application")
+def application_review(application_id: int):
+    decision = request.form.get("decision", "")
+    return _act(application_id, lambda a: ops.review(current_user, a, decision, request.form.get("reason")),
+                "初审已完成。")
+
+
+@bp.route("/applications/<int:application_id>/publicise", methods=["POST"])
+@rule(COUNTY_AND_ABOVE, sample="application", expect={"demo_city": 403})
+def application_publicise(application_id: int):
+    return _act(application_id, lambda a: ops.publicise(current_user, a), "已进入公示。")
+
+
+@bp.route("/applications/<int:application_id>/pay", methods=["POST"])
+@rule(COUNTY_AND_ABOVE, sample="application", expect={"demo_city": 403})
+def application_pay(application_id: int):
+    form = request.form
+    return _act(application_id, lambda a: ops.record_payment(current_user, a, paid_on=form.get("paid_on"),
+                                                             amount=form.get("amount"), voucher_no=form.get("voucher_no")),
+                "已登记拨付。")
+
+
+@bp.route("/applications/<int:application_id>/resubmit", methods=["POST"])
+@rule(TOWNSHIP_AND_ABOVE, sample="application")
+def application_resubmit(application_id: int):
+    return _act(application_id, lambda a: ops.resubmit(current_user, a, request.form.get("note")), "已重新提交。")
+
+
+@bp.route("/applications/<int:application_id>/attachments", methods=["POST"])
+@rule(TOWNSHIP_AND_ABOVE, sample="application")
+def attachment_add(application_id: int):
+    def add(application):
+        uploads = _uploads()
+        if not uploads:
+            raise FieldErrors.single("file", "请选择要上传的文件。")
+        for kind, upload in uploads:
+            ops.add_attachment(current_user, application, kind, upload)
+
+    return _act(application_id, add, "附件已上传。")
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@rule(REGION_ROLES, sample="attachment")
+def attachment_download(attachment_id: int):
+    """Only in scope (404 otherwise); every download is audited."""
+    if not 0 < attachment_id < 2**31:
+        raise NotFound()
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound()
+    application = _load(attachment.application_id)
+    path = ops.attachment_path(attachment)
+    audit.record("application_attachment_downloaded", application, actor=current_user,
+                 changes={"attachment": [None, f"#{attachment.id} {attachment.filename}"]})
+    db.session.commit()
+    return send_file(path, mimetype=attachment.content_type, as_attachment=True, download_name=attachment.filename,
+                     max_age=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Programmes and rule versions
+
+@bp.route("/programmes")
+@rule(REGION_ROLES)
+def programmes():
+    items = []
+    for p in db.session.scalars(select(Programme).order_by(Programme.sort_order)):
+        versions = list(db.session.scalars(select(RuleVersion).where(RuleVersion.programme_id == p.id)
+                                           .order_by(RuleVersion.effective_from.desc())))
+        items.append((p, versions, eligibility.version_in_force(p, clock.today())))
+    return render_template("subsidies/programmes.html", items=items,
+                           can_manage=access.can_manage_programmes(current_user), today=clock.today())
+
+
+@bp.route("/programmes/<string:code>/versions", methods=["POST"])
+@rule({Role.CITY_ADMIN}, sample="programme")
+def programme_version(code: str):
+    programme = eligibility.programme_by_code(code)
+    if programme is None:
+        raise NotFound()
+    current = eligibility.version_in_force(programme, clock.today())
+    params = {k: request.form.get(f"param_{k}") for k in current.params if f"param_{k}" in request.form}
+    try:
+        effective = date.fromisoformat(request.form.get("effective_from") or "")
+    except ValueError:
+        flash("未保存：生效日期格式应为 YYYY-MM-DD。", "danger")
+        return redirect(url_for("subsidies.programmes")), 303
+    try:
+        version = ops.set_parameters(current_user, programme, params, effective, note=request.form.get("note"))
+    except (FieldErrors, Conflict) as error:
+        db.session.rollback()
+        messages = [f"{k}：{'；'.join(v)}" for k, v in error.fields.items()] or [error.message]
+        flash("未保存：" + "；".join(messages), "danger")
+        return redirect(url_for("subsidies.programmes")), 303
+    db.session.commit()
+    flash(f"已保存参数版本 v{version.version_no}（{version.effective_from.isoformat()} 起生效）。", "success")
+    return redirect(url_for("subsidies.programmes"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Proactive list (主动服务)
+
+@bp.route("/proactive")
+@rule(TOWNSHIP_AND_ABOVE)
+def proactive_list():
+    if not access.can_see_proactive(current_user):
+        raise Forbidden()
+    rows = proactive.rows(current_user, clock.today())
+    return render_template("subsidies/proactive.html", rows=rows, today=clock.today(), horizon=proactive.HORIZON_DAYS)
+
+
+@bp.route("/proactive.xlsx")
+@rule(TOWNSHIP_AND_ABOVE)
+def proactive_export():
+    if not access.can_see_proactive(current_user):
+        raise Forbidden()
+    rows = proactive.rows(current_user, clock.today())
+    data = export.proactive_xlsx(rows, clock.today(), current_user)
+    audit.record("proactive_exported", actor=current_user, object_type="proactive", object_id="list",
+                 changes={"rows": [None, len(rows)]})
+    db.session.commit()
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"主动服务清单-{clock.today().isoformat()}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", max_age=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loans
+
+def _load_loan(loan_id: int) -> Loan:
+    if not 0 < loan_id < 2**31:
+        raise NotFound()
+    return load_or_404(Loan, loan_id, current_user, access.can_view_loan)
+
+
+@bp.route("/loans/<int:loan_id>")
+@rule(REGION_ROLES, sample="loan")
+def loan_detail(loan_id: int):
+    loan = _load_loan(loan_id)
+    return render_template("subsidies/loan.html", loan=loan, schedule=ops.loan_schedule(loan),
+                           history=audit.history("loan", loan.id), action_labels=AUDIT_ACTION_LABELS)
+
+
+@bp.route("/loans/<int:loan_id>/schedule.xlsx")
+@rule(REGION_ROLES, sample="loan")
+def loan_schedule_export(loan_id: int):
+    loan = _load_loan(loan_id)
+    data = export.schedule_xlsx(loan, ops.loan_schedule(loan), current_user)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"贴息计划-贷款{loan.id}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", max_age=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Person page section: businesses, eligibility and applications
+
+def _person_section(user, person) -> dict:
+    businesses = business_ops.businesses_of(person.id)
+    startup = eligibility.programme_by_code("startup_once")
+    checks = [(b, eligibility.check(startup, person, b)) for b in businesses] if startup else []
+    applications = list(db.session.scalars(select(Application).where(Application.person_id == person.id)
+                                           .order_by(Application.id.desc())))
+    from app.core.access.subsidies import can_create_business
+
+    return {"businesses": businesses, "checks": checks, "applications": applications,
+            "can_add_business": can_create_business(user, founder=person)}
+
+
+sections.register(sections.Section("subsidies", "经营主体与补贴", "subsidies/_person_section.html", order=70,
+                                   visible=lambda user, person: bool(getattr(user, "roles", set()) & REGION_ROLES),
+                                   context=_person_section))

@@ -1,0 +1,158 @@
+"""Pages: business page with explained eligibility, submission with an attachment, decision,
+scoped and audited downloads, upload limits, proactive list and exports, collect-data items,
+the case timeline and the offer to move the founder's case to `founded`."""
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from app.cases import operations as case_ops
+from app.cases import timeline
+from app.cases.models import Case, CaseStage, ServiceItem
+from app.core import clock
+from app.core.audit import AuditEntry
+from app.extensions import db
+from app.subsidies.eligibility import programme_by_code
+from app.subsidies.integration import collect_missing_data
+from app.subsidies.models import Application, AppState, Attachment
+from tests.subsidies.factories import create_business, months_ago, submit, user
+from tests.subsidies.samples import PNG
+
+pytestmark = pytest.mark.usefixtures("programmes")
+
+
+@pytest.fixture(autouse=True)
+def uploads(app, tmp_path):
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+
+
+def test_business_page_explains_each_criterion(login_as):
+    business = create_business(jobs=None)
+    page = login_as("demo_village").get(f"/businesses/{business.id}").get_data(as_text=True)
+    assert "一次性创业补贴" in page and "资料不全" in page and "带动就业人数（含本人）" in page
+    assert "缺少数据" in page and "依据" in page
+
+
+def test_submit_with_attachment_then_county_approves(login_as):
+    business = create_business()
+    township = login_as("demo_township")
+    form = {"programme": "startup_once", "business_id": str(business.id), "amount": "5000",
+            "file_license": (io.BytesIO(PNG), "营业执照.png")}
+    response = township.post("/subsidies/applications/new", data=form, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    application = db.session.scalar(select(Application).where(Application.business_id == business.id))
+    county = login_as("demo_county")
+    page = county.get(f"/subsidies/applications/{application.id}").get_data(as_text=True)
+    assert "提交时核验（审批依据）" in page and "批准" in page and "营业执照.png" in page
+    attachment = db.session.scalar(select(Attachment).where(Attachment.application_id == application.id))
+    assert (attachment.kind.value, attachment.content_type, attachment.size) == ("license", "image/png", len(PNG))
+    attachment_url = f"/subsidies/attachments/{attachment.id}"
+    download = county.get(attachment_url)
+    assert download.status_code == 200 and download.data == PNG
+    assert login_as("demo_county2").get(attachment_url).status_code == 404
+    assert login_as("demo_mentor").get(attachment_url).status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "application_attachment_downloaded")) == 1
+    # The submitter sees no decision buttons; the county officer approves.
+    assert "本人提交" not in page
+    assert county.post(f"/subsidies/applications/{application.id}/decide", data={"decision": "approve"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).state == AppState.APPROVED
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("scan.exe", PNG, "PDF、JPG 或 PNG"),
+    ("scan.png", b"%PDF-1.4 fake", "不符"),
+    ("scan.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "10 MB"),
+])
+def test_upload_type_and_size_limits(login_as, name, data, message):
+    business = create_business()
+    response = login_as("demo_township").post("/subsidies/applications/new", data={
+        "programme": "startup_once", "business_id": str(business.id), "file_license": (io.BytesIO(data), name)},
+        content_type="multipart/form-data")
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Application).where(
+        Application.business_id == business.id)) == 0
+
+
+def test_proactive_list_and_export(login_as):
+    now = create_business(registered_on=months_ago(7).isoformat())
+    soon = create_business(registered_on=months_ago(5).isoformat())
+    later = create_business(registered_on=months_ago(3).isoformat())
+    missing = create_business(jobs=None)
+    applied = create_business()
+    submit(applied)
+    second = create_business(is_first_registration=False)
+    township = login_as("demo_township")
+    page = township.get("/subsidies/proactive").get_data(as_text=True)
+    for b in (now, soon, missing):
+        assert b.name in page
+    for b in (later, applied, second):
+        assert b.name not in page
+    export = township.get("/subsidies/proactive.xlsx")
+    assert export.status_code == 200
+    sheet = load_workbook(io.BytesIO(export.data)).active
+    names = {row[0] for row in sheet.iter_rows(min_row=5, values_only=True)}
+    assert {now.name, soon.name, missing.name} <= names
+    assert not {later.name, applied.name, second.name} & names
+    assert "导出人" in sheet["A2"].value
+    assert login_as("demo_village").get("/subsidies/proactive").status_code == 403
+    assert now.name not in login_as("demo_county2").get("/subsidies/proactive").get_data(as_text=True)
+
+
+def test_collect_missing_data_is_idempotent_per_case_programme_and_criterion(login_as):
+    business = create_business(jobs=None, is_first_registration=None)
+    startup = programme_by_code("startup_once")
+    # Without a case nothing is written: the items are returned for the proactive list.
+    items = collect_missing_data(user("demo_township"), startup, business.founder, business)
+    assert {i.criterion for i in items} == {"min_jobs", "first_registration"} and not any(i.service_item_id for i in items)
+    case = case_ops.open_case(user("demo_township"), business.founder)
+    db.session.commit()
+    collect_missing_data(user("demo_township"), startup, business.founder, business)
+    collect_missing_data(user("demo_township"), startup, business.founder, business)
+    db.session.commit()
+    keys = sorted(db.session.scalars(select(ServiceItem.source_key).where(ServiceItem.case_id == case.id)))
+    assert keys == [f"collect:startup_once:first_registration:{case.id}", f"collect:startup_once:min_jobs:{case.id}"]
+
+
+def test_case_timeline_shows_the_application_steps_and_founded_offer(login_as):
+    business = create_business()
+    case = case_ops.open_case(user("demo_township"), business.founder)
+    db.session.commit()
+    application = submit(business)
+    from app.subsidies import operations as ops
+
+    ops.decide(user("demo_county"), application, "approve")
+    db.session.commit()
+    with login_as("demo_county").application.test_request_context():
+        entries = [e for e in timeline.timeline(db.session.get(Case, case.id)) if e.kind == "subsidy"]
+    assert [e.title for e in entries] == ["提交补贴申请", "批准补贴申请"]
+    case.stage = CaseStage.INCUBATION  # (test setup) a case that may move on to founded
+    db.session.commit()
+    township = login_as("demo_township")
+    assert "转为已创业" in township.get(f"/businesses/{business.id}").get_data(as_text=True)
+    assert township.post(f"/businesses/{business.id}/case-founded").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).stage == CaseStage.FOUNDED
+    assert "转为已创业" not in township.get(f"/businesses/{business.id}").get_data(as_text=True)
+    assert township.post(f"/businesses/{business.id}/case-founded").status_code == 409
+
+
+def test_loan_schedule_page_and_export(login_as):
+    from app.subsidies import operations as ops
+
+    business = create_business()
+    loan = ops.create_loan(user("demo_township"), business.founder, business, {
+        "borrower_type": "individual", "amount": 120_000, "term_months": 12, "lender": "宜昌农商银行",
+        "contract_on": (clock.today() - timedelta(days=60)).isoformat(), "rate_bp": 345})
+    ops.update_loan(user("demo_township"), loan, {"overdue_periods": "2", "status": "repaying"})
+    db.session.commit()
+    page = login_as("demo_county").get(f"/subsidies/loans/{loan.id}").get_data(as_text=True)
+    assert "逾期（不贴息）" in page and "锁定" in page
+    sheet = load_workbook(io.BytesIO(login_as("demo_county").get(f"/subsidies/loans/{loan.id}/schedule.xlsx").data)).active
+    values = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == 2]
+    assert values and values[0][5] == 0  # overdue period: no subsidy
