@@ -22,7 +22,7 @@ from app.core.forms import int_or_none
 from app.extensions import db
 from app.persons import sections
 from app.persons.models import Person
-from app.subsidies import eligibility, export, integration, proactive  # noqa: F401  (timeline source)
+from app.subsidies import eligibility, export, integration, panels, proactive  # noqa: F401  (timeline source, panels)
 from app.subsidies import operations as ops
 from app.subsidies.labels import ATTACHMENT_LABELS, AUDIT_ACTION_LABELS
 from app.subsidies.models import Application, AppState, Attachment, AttachmentKind, Loan, Programme, RuleVersion

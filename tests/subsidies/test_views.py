@@ -156,3 +156,11 @@ def test_loan_schedule_page_and_export(login_as):
     sheet = load_workbook(io.BytesIO(login_as("demo_county").get(f"/subsidies/loans/{loan.id}/schedule.xlsx").data)).active
     values = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == 2]
     assert values and values[0][5] == 0  # overdue period: no subsidy
+
+
+def test_home_panels_list_applications_awaiting_decision(login_as):
+    submit(create_business())
+    page = login_as("demo_county").get("/").get_data(as_text=True)
+    assert "待审批的补贴申请" in page
+    assert "待审批的补贴申请" not in login_as("demo_county2").get("/").get_data(as_text=True)
+    assert "退回补正的补贴申请" in login_as("demo_township").get("/").get_data(as_text=True)  # demo data
