@@ -37,7 +37,7 @@ def test_county_officer_approves_and_pays():
     db.session.commit()
     assert application.state == AppState.APPROVED and application.decided_on == clock.today()
     assert application.decision_check["status"] == "eligible"
-    assert db.session.scalar(select(func.count()).select_from(Grant)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Grant).where(Grant.application_id == application.id)) == 1
     ops.record_payment(user("demo_county"), application, paid_on=clock.today().isoformat(), amount=5000,
                        voucher_no="YL-2026-001")
     db.session.commit()
@@ -147,7 +147,7 @@ def test_two_applications_of_one_person_give_one_grant():
     with pytest.raises(Conflict):
         ops.decide(user("demo_county"), second, "approve")
     db.session.rollback()
-    assert db.session.scalar(select(func.count()).select_from(Grant)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Grant).where(Grant.person_id == first.person_id)) == 1
 
 
 def test_township_review_when_configured(make_user):
