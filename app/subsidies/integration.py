@@ -110,3 +110,38 @@ def move_case_to_founded(actor: Any, business: Any):
         raise Conflict("该创办人没有可转为“已创业”的在办档案。")
     return case_ops.change_stage(case, CaseStage.FOUNDED.value, actor,
                                  f"登记经营主体“{business.name}”（{business.registered_on.isoformat()}）")
+
+
+def move_on_merge(actor: Any, survivor: Any, other: Any) -> None:
+    """Two person records merged: the archived record's businesses, applications, loans and grants
+    follow the survivor. When both already hold a grant of the same one-time programme the merge
+    is refused (it would hide a double grant)."""
+    from sqlalchemy import update
+
+    from app.businesses.models import Business
+    from app.core.errors import Conflict
+    from app.subsidies.models import Grant, Loan
+
+    theirs = set(db.session.scalars(select(Grant.programme_id).where(Grant.person_id == other.id)))
+    ours = set(db.session.scalars(select(Grant.programme_id).where(Grant.person_id == survivor.id)))
+    if theirs & ours:
+        raise Conflict("两条记录都已享受过同一项一次性补贴，请先核查重复发放再合并。")
+    moved = 0
+    for model, column in ((Business, Business.founder_id), (Application, Application.person_id),
+                          (Loan, Loan.person_id), (Grant, Grant.person_id)):
+        result = db.session.execute(update(model).where(column == other.id).values({column.key: survivor.id})
+                                    .execution_options(synchronize_session="fetch"))
+        moved += result.rowcount or 0
+    if moved:
+        audit.record("subsidy_records_merged", survivor, actor=actor,
+                     detail=f"人员 #{other.id} 的经营主体、补贴申请、贷款和补贴记录并入 #{survivor.id}（{moved} 条）")
+
+
+def _register_merge_hook() -> None:
+    from app.persons import operations as person_ops
+
+    if move_on_merge not in person_ops.MERGE_HOOKS:
+        person_ops.MERGE_HOOKS.append(move_on_merge)
+
+
+_register_merge_hook()

@@ -320,7 +320,8 @@ def _person_section(user, person) -> dict:
                                            .order_by(Application.id.desc())))
     from app.core.access.subsidies import can_create_business
 
-    return {"businesses": businesses, "checks": checks, "applications": applications,
+    loans = list(db.session.scalars(select(Loan).where(Loan.person_id == person.id).order_by(Loan.id.desc())))
+    return {"businesses": businesses, "checks": checks, "applications": applications, "loans": loans,
             "can_add_business": can_create_business(user, founder=person)}
 
 

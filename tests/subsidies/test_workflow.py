@@ -220,3 +220,26 @@ def test_a_parameter_change_creates_a_new_version_and_old_applications_keep_thei
     assert eligibility.version_in_force(programme, clock.today()).id == v2.id
     with pytest.raises(FieldErrors):
         ops.set_parameters(user("demo_city"), programme, {"nonsense": 1}, clock.today() + timedelta(days=1))
+
+
+def test_a_person_merge_moves_businesses_and_applications_and_refuses_two_grants():
+    from app.persons import operations as person_ops
+    from tests.persons.factories import create_person
+
+    survivor, other = create_person(), create_person()
+    business = create_business(founder=other)
+    application = submit(business)
+    person_ops.merge_persons(user("demo_county"), survivor, other, reason="同一人", survivor_version=survivor.version,
+                             other_version=other.version)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(type(business), business.id).founder_id == survivor.id
+    assert db.session.get(Application, application.id).person_id == survivor.id
+    # Both records granted the one-time subsidy: the merge is refused.
+    a, b = create_person(), create_person()
+    for p in (a, b):
+        ops.decide(user("demo_county"), submit(create_business(founder=p)), "approve")
+        db.session.commit()
+    with pytest.raises(Conflict, match="同一项一次性补贴"):
+        person_ops.merge_persons(user("demo_county"), a, b, reason="同一人", survivor_version=a.version,
+                                 other_version=b.version)
