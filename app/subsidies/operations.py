@@ -257,7 +257,8 @@ def submit(actor: Any, programme: Programme, person, business=None, *, amount: A
         raise Conflict(f"该人员或经营主体已有{programme.name}的申请（办理中或已批准），不能重复申请。")
     today = clock.today()
     result = eligibility.check(programme, person, business, today, loan=loan)
-    value = result.amount
+    # A loan application asks for the loan's amount (the check's amount is the cap).
+    value = loan.amount if loan is not None and programme.code == "guaranteed_loan" else result.amount
     if amount not in (None, ""):
         try:
             value = int(amount)

@@ -25,7 +25,16 @@ from app.persons.models import Person
 from app.subsidies import eligibility, export, integration, panels, proactive  # noqa: F401  (timeline source, panels)
 from app.subsidies import operations as ops
 from app.subsidies.labels import ATTACHMENT_LABELS, AUDIT_ACTION_LABELS
-from app.subsidies.models import Application, AppState, Attachment, AttachmentKind, Loan, Programme, RuleVersion
+from app.subsidies.models import (
+    Application,
+    AppState,
+    Attachment,
+    AttachmentKind,
+    Loan,
+    LoanStatus,
+    Programme,
+    RuleVersion,
+)
 
 bp = Blueprint("subsidies", __name__, url_prefix="/subsidies")
 nav.register("补贴申请", "subsidies.applications", roles=REGION_ROLES, order=50, icon="cash-coin")
@@ -297,6 +306,7 @@ def _load_loan(loan_id: int) -> Loan:
 def loan_detail(loan_id: int):
     loan = _load_loan(loan_id)
     return render_template("subsidies/loan.html", loan=loan, schedule=ops.loan_schedule(loan),
+                           can_edit=access.can_edit_loan(current_user, loan), statuses=list(LoanStatus),
                            history=audit.history("loan", loan.id), action_labels=AUDIT_ACTION_LABELS)
 
 
@@ -322,9 +332,63 @@ def _person_section(user, person) -> dict:
 
     loans = list(db.session.scalars(select(Loan).where(Loan.person_id == person.id).order_by(Loan.id.desc())))
     return {"businesses": businesses, "checks": checks, "applications": applications, "loans": loans,
-            "can_add_business": can_create_business(user, founder=person)}
+            "can_add_business": can_create_business(user, founder=person),
+            "can_apply": access.can_submit_application(user, person)}
 
 
 sections.register(sections.Section("subsidies", "经营主体与补贴", "subsidies/_person_section.html", order=70,
                                    visible=lambda user, person: bool(getattr(user, "roles", set()) & REGION_ROLES),
                                    context=_person_section))
+
+
+@bp.route("/loans/new", methods=["GET", "POST"])
+@rule(TOWNSHIP_AND_ABOVE)
+def loan_new():
+    """Register a guaranteed loan and submit the 创业担保贷款 application for it."""
+    person_id = int_or_none(request.values.get("person_id")) or 0
+    if not 0 < person_id < 2**31:
+        raise BadRequest("请从人员页面登记担保贷款（缺少借款人）。")
+    person = load_or_404(Person, person_id, current_user, can_view_person)
+    business = None
+    business_id = int_or_none(request.values.get("business_id"))
+    if business_id:
+        business = business_ops.load(current_user, business_id)
+    if not access.can_submit_application(current_user, person, business):
+        raise Forbidden()
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = {k: request.form.get(k) for k in ("borrower_type", "partners", "amount", "term_months", "lender",
+                                                   "contract_on", "rate_bp")}
+        try:
+            loan = ops.create_loan(current_user, person, business, values)
+            application = ops.submit(current_user, eligibility.programme_by_code("guaranteed_loan"), person, business,
+                                     loan=loan)
+        except FieldErrors as error:
+            db.session.rollback()
+            errors = error.fields
+        except Conflict as error:
+            db.session.rollback()
+            errors = {"_": [error.message]}
+        else:
+            db.session.commit()
+            flash("担保贷款已登记，创业担保贷款申请已提交。", "success")
+            return redirect(url_for("subsidies.application_detail", application_id=application.id))
+    return render_template("subsidies/loan_new.html", person=person, business=business, errors=errors,
+                           form=request.form, today=clock.today()), 422 if errors else 200
+
+
+@bp.route("/loans/<int:loan_id>/update", methods=["POST"])
+@rule(TOWNSHIP_AND_ABOVE, sample="loan")
+def loan_update(loan_id: int):
+    """Loan status (申请/审批/放款/还款中/还清/逾期) and the overdue periods (no subsidy for them)."""
+    loan = _load_loan(loan_id)
+    values = {k: request.form[k] for k in ("status", "overdue_periods") if k in request.form}
+    try:
+        ops.update_loan(current_user, loan, values)
+    except FieldErrors as error:
+        db.session.rollback()
+        flash("未保存：" + "；".join(m for ms in error.fields.values() for m in ms), "danger")
+        return redirect(url_for("subsidies.loan_detail", loan_id=loan_id)), 303
+    db.session.commit()
+    flash("已保存。", "success")
+    return redirect(url_for("subsidies.loan_detail", loan_id=loan_id))

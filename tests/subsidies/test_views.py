@@ -164,3 +164,31 @@ def test_home_panels_list_applications_awaiting_decision(login_as):
     assert "待审批的补贴申请" in page
     assert "待审批的补贴申请" not in login_as("demo_county2").get("/").get_data(as_text=True)
     assert "退回补正的补贴申请" in login_as("demo_township").get("/").get_data(as_text=True)  # demo data
+
+
+def test_register_a_loan_and_update_its_status(login_as):
+    from tests.persons.factories import create_person
+
+    person = create_person(status="returned")
+    township = login_as("demo_township")
+    assert "登记创业担保贷款" in township.get(f"/persons/{person.id}").get_data(as_text=True)
+    bad = township.post("/subsidies/loans/new", data={"person_id": person.id, "borrower_type": "individual",
+                                                      "amount": "", "term_months": "24", "lender": "农商银行",
+                                                      "contract_on": clock.today().isoformat(), "rate_bp": "345"})
+    assert bad.status_code == 422
+    response = township.post("/subsidies/loans/new", data={
+        "person_id": person.id, "borrower_type": "partnership", "partners": "2", "amount": "400000",
+        "term_months": "24", "lender": "农商银行", "contract_on": (clock.today() - timedelta(days=30)).isoformat(),
+        "rate_bp": "345"})
+    assert response.status_code == 302
+    application = db.session.scalar(select(Application).where(Application.person_id == person.id))
+    assert application.programme.code == "guaranteed_loan" and application.amount == 400_000
+    assert application.submission_check["amount"] == 440_000  # 110% × 2 × 200,000
+    loan_id = application.loan_id
+    assert township.post(f"/subsidies/loans/{loan_id}/update",
+                         data={"status": "overdue", "overdue_periods": "1，2"}).status_code == 302
+    db.session.expire_all()
+    from app.subsidies.models import Loan
+
+    assert db.session.get(Loan, loan_id).overdue_periods == [1, 2]
+    assert login_as("demo_village").post(f"/subsidies/loans/{loan_id}/update", data={}).status_code == 403
