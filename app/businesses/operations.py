@@ -263,3 +263,30 @@ def load(actor: Any, business_id: int) -> Business:
     if not 0 < business_id < 2**31:
         raise NotFound()
     return load_or_404(Business, business_id, actor, access.can_view_business)
+
+
+def set_enterprise_kinds(actor: Any, kinds: set[str]) -> list[str]:
+    """Which business kinds count as 企业类主体 (city admins; audited). Returns the new set."""
+    from app.businesses.models import BusinessKindSetting
+    from app.core.access import subsidies as sub_access
+
+    if not sub_access.can_manage_programmes(actor):
+        raise Forbidden()
+    unknown = kinds - {k.value for k in BusinessKind}
+    if unknown:
+        raise FieldErrors.single("kinds", "主体类型不正确。")
+    before, after = {}, {}
+    for kind in BusinessKind:
+        setting = db.session.get(BusinessKindSetting, kind.value)
+        if setting is None:
+            setting = BusinessKindSetting(code=kind.value, is_enterprise=False)
+            db.session.add(setting)
+        before[kind.value] = bool(setting.is_enterprise)
+        setting.is_enterprise = kind.value in kinds
+        after[kind.value] = setting.is_enterprise
+    changes = audit.diff(before, after)
+    if changes:
+        audit.record("business_kinds_updated", actor=actor, object_type="business_kinds", object_id="all",
+                     changes=changes)
+    db.session.flush()
+    return sorted(k for k, v in after.items() if v)

@@ -13,7 +13,7 @@ from app.businesses.models import Business
 from app.codes import operations as codes
 from app.codes.models import CodeList
 from app.core import audit, nav
-from app.core.access import REGION_ROLES, TOWNSHIP_AND_ABOVE, rule
+from app.core.access import REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import subsidies as access
 from app.core.access.persons import can_view_person
 from app.core.errors import FieldErrors
@@ -37,7 +37,11 @@ def index():
     if q:
         stmt = stmt.where(Business.name.contains(q))
     items = list(db.session.scalars(stmt.order_by(Business.registered_on.desc(), Business.id.desc()).limit(LIST_LIMIT)))
-    return render_template("businesses/list.html", items=items, q=q, limit=LIST_LIMIT)
+    from app.businesses.models import BusinessKindSetting
+
+    enterprise = {s.code for s in db.session.scalars(select(BusinessKindSetting)) if s.is_enterprise}
+    return render_template("businesses/list.html", items=items, q=q, limit=LIST_LIMIT, enterprise=enterprise,
+                           kind_labels=labels.KIND_LABELS, can_set_kinds=access.can_manage_programmes(current_user))
 
 
 def _form(business: Business | None = None) -> BusinessForm:
@@ -174,3 +178,19 @@ def collect(business_id: int, programme: str):
     else:
         flash("创办人尚未建档：缺少的数据已列入主动服务清单，请先建档或直接补充。", "warning")
     return redirect(url_for("businesses.detail", business_id=business.id))
+
+
+@bp.route("/kinds", methods=["POST"])
+@rule({Role.CITY_ADMIN})
+def kinds():
+    """Set which kinds count as 企业类主体 (data for the targets dashboard)."""
+    chosen = set(request.form.getlist("enterprise"))
+    try:
+        ops.set_enterprise_kinds(current_user, chosen)
+    except FieldErrors:
+        db.session.rollback()
+        flash("未保存：主体类型不正确。", "danger")
+        return redirect(url_for("businesses.index")), 303
+    db.session.commit()
+    flash("已保存企业类主体的范围。", "success")
+    return redirect(url_for("businesses.index"))

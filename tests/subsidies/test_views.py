@@ -192,3 +192,16 @@ def test_register_a_loan_and_update_its_status(login_as):
 
     assert db.session.get(Loan, loan_id).overdue_periods == [1, 2]
     assert login_as("demo_village").post(f"/subsidies/loans/{loan_id}/update", data={}).status_code == 403
+
+
+def test_city_admin_sets_which_kinds_are_enterprises(login_as):
+    from app.businesses.models import BusinessKindSetting
+
+    city = login_as("demo_city")
+    assert "企业类主体的范围" in city.get("/businesses/").get_data(as_text=True)
+    assert city.post("/businesses/kinds", data={"enterprise": ["llc", "cooperative"]}).status_code == 302
+    db.session.expire_all()
+    chosen = {s.code for s in db.session.scalars(select(BusinessKindSetting)) if s.is_enterprise}
+    assert chosen == {"llc", "cooperative"}
+    assert login_as("demo_county").post("/businesses/kinds", data={"enterprise": ["llc"]}).status_code == 403
+    assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "business_kinds_updated")) is not None
