@@ -205,3 +205,20 @@ def test_city_admin_sets_which_kinds_are_enterprises(login_as):
     assert chosen == {"llc", "cooperative"}
     assert login_as("demo_county").post("/businesses/kinds", data={"enterprise": ["llc"]}).status_code == 403
     assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "business_kinds_updated")) is not None
+
+
+def test_city_admin_adds_a_rule_version_on_the_programmes_page(login_as):
+    from app.subsidies.models import RuleVersion
+
+    city = login_as("demo_city")
+    page = city.get("/subsidies/programmes").get_data(as_text=True)
+    assert "新增参数版本" in page and "min_operating_months" in page
+    effective = (clock.today() + timedelta(days=30)).isoformat()
+    response = city.post("/subsidies/programmes/startup_once/versions",
+                         data={"param_amount": "6000", "effective_from": effective, "note": "2027 年标准"})
+    assert response.status_code == 302
+    version = db.session.scalar(select(RuleVersion).where(RuleVersion.effective_from == clock.today() + timedelta(days=30)))
+    assert version.params["amount"] == 6000 and version.version_no == 2
+    bad = city.post("/subsidies/programmes/startup_once/versions", data={"param_amount": "x", "effective_from": effective})
+    assert bad.status_code == 303
+    assert "新增参数版本" not in login_as("demo_county").get("/subsidies/programmes").get_data(as_text=True)
