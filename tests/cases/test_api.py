@@ -158,3 +158,11 @@ def test_list_filters(demo, login_as):
     assert all(c["stage"] == "training" for c in specialist.get("/api/v1/cases?stage=training").get_json()["items"])
     assert specialist.get("/api/v1/cases?stage=bogus").status_code == 422
     assert db.session.get(Case, old.id).specialist_due_on == date(2026, 1, 1) + timedelta(days=30)
+
+
+def test_openapi_documents_the_case_endpoints(demo, login_as):
+    spec = login_as("demo_city").get("/api/v1/openapi.json").get_json()
+    paths = set(spec["paths"])
+    assert {"/api/v1/cases", "/api/v1/cases/{case_id}", "/api/v1/cases/{case_id}/assignment",
+            "/api/v1/cases/{case_id}/logs", "/api/v1/cases/{case_id}/services",
+            "/api/v1/cases/{case_id}/services/{item_id}", "/api/v1/cases/{case_id}/stage"} <= paths
