@@ -46,6 +46,9 @@ def test_mentor_reassigned_away_gets_404_on_next_request(demo, login_as, make_us
     assert mentor.get(f"/api/v1/cases/{a.id}").status_code == 404
     timeline = response.get_json()["timeline"]
     assert any(e["kind"] == "assignment" and "更换创业导师" in e["title"] for e in timeline)
+    assignments = response.get_json()["assignments"]
+    assert assignments[-1] == {**assignments[-1], "role": "mentor", "user": "other_mentor",
+                               "previous": "demo_mentor", "reason": "导师调整"}
 
 
 def test_village_clerk_cannot_see_another_villages_case(demo, login_as):
