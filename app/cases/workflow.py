@@ -20,12 +20,8 @@ TRANSITIONS: dict[S, frozenset[S]] = {
     S.CLOSED: frozenset(),
 }
 
-# Stages in which the case is "in service" (the two "1"s' regular cadence applies).
-IN_SERVICE = frozenset({S.INTENTION, S.TRAINING, S.INCUBATION, S.FAILED, S.RESTART})
 # Leaving pending_assignment for a service stage needs both "1"s.
 NEEDS_BOTH_ONES = frozenset({S.INTENTION, S.TRAINING, S.INCUBATION})
-# Services a failed business brings (issue 5 §1): opened as items on the move to `restart`.
-RESTART_SERVICES = ("labour_relations", "employment_aid", "restart_guidance", "relief_referral")
 
 
 def allowed(from_stage: S, to_stage: S) -> bool:

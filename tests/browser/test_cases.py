@@ -59,4 +59,10 @@ def test_village_visit_then_mentor_note_on_a_phone(live_server, phone_page, new_
     expect(services.locator('.service-item[data-type="land_transfer"]')).to_contain_text("土地流转")
     expect(services.locator('.service-item[data-type="land_transfer"]')).to_contain_text("待办")
     assert mentor.evaluate("document.documentElement.scrollWidth") <= 390
+    # The printable case file: no ID number in the mentor's copy, the A4 print stylesheet loaded.
+    mentor.goto(case_url + "/print")
+    expect(mentor.get_by_role("heading", level=1)).to_contain_text("一人一档")
+    expect(mentor.locator("body")).not_to_contain_text("身份证")
+    expect(mentor.locator("body")).to_contain_text("对接了区农业农村局的土地流转服务")
+    assert mentor.evaluate("[...document.styleSheets].some(s => (s.href || '').endsWith('/cases.css'))")
     page_log(mentor).assert_clean()
