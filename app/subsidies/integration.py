@@ -105,11 +105,10 @@ def move_case_to_founded(actor: Any, business: Any):
     case = case_ops.open_case_of(business.founder_id)
     if case is not None and not case_access.can_change_stage(actor, case):
         raise Forbidden("您无权变更该档案的阶段。")
-    case = founded_offer(actor, business)
-    if case is None:
+    if founded_offer(actor, business) is None:
         raise Conflict("该创办人没有可转为“已创业”的在办档案。")
-    return case_ops.change_stage(case, CaseStage.FOUNDED.value, actor,
-                                 f"登记经营主体“{business.name}”（{business.registered_on.isoformat()}）")
+    return case_ops.business_registered(business.founder_id, actor,
+                                        f"登记经营主体“{business.name}”（{business.registered_on.isoformat()}）")
 
 
 def move_on_merge(actor: Any, survivor: Any, other: Any) -> None:
