@@ -44,4 +44,5 @@ AUDIT_ACTION_LABELS = {
     "loan_created": "登记担保贷款",
     "loan_updated": "修改担保贷款",
     "collect_data_requested": "生成补充资料任务",
+    "programme_options_updated": "修改办理环节",
 }

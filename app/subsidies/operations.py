@@ -526,3 +526,27 @@ def attachment_path(attachment: Attachment) -> Path:
 
 def transition_title(state: AppState) -> str:
     return ACTION_TITLES[state.value]
+
+
+def set_programme_options(actor: Any, programme: Programme, *, township_review: bool, publicity_days: Any) -> Programme:
+    """Whether the programme needs 乡镇初审 and how many working days of 公示 follow approval
+    (city admins; audited; None/0 = no publicity step)."""
+    if not access.can_manage_programmes(actor):
+        raise Forbidden()
+    days: int | None = None
+    if publicity_days not in (None, ""):
+        try:
+            days = int(publicity_days)
+        except (TypeError, ValueError):
+            raise FieldErrors.single("publicity_days", "公示天数应为整数（工作日）。") from None
+        if not 0 <= days <= 60:
+            raise FieldErrors.single("publicity_days", "公示天数应在 0 到 60 个工作日之间。")
+    before = {"township_review": programme.township_review, "publicity_days": programme.publicity_days}
+    programme.township_review = bool(township_review)
+    programme.publicity_days = days or None
+    after = {"township_review": programme.township_review, "publicity_days": programme.publicity_days}
+    changes = audit.diff(before, after)
+    if changes:
+        audit.record("programme_options_updated", programme, actor=actor, changes=changes)
+    db.session.flush()
+    return programme

@@ -266,6 +266,24 @@ def programme_version(code: str):
     return redirect(url_for("subsidies.programmes"))
 
 
+@bp.route("/programmes/<string:code>/options", methods=["POST"])
+@rule({Role.CITY_ADMIN}, sample="programme")
+def programme_options(code: str):
+    programme = eligibility.programme_by_code(code)
+    if programme is None:
+        raise NotFound()
+    try:
+        ops.set_programme_options(current_user, programme, township_review=request.form.get("township_review") == "1",
+                                  publicity_days=request.form.get("publicity_days"))
+    except FieldErrors as error:
+        db.session.rollback()
+        flash("未保存：" + "；".join(m for ms in error.fields.values() for m in ms), "danger")
+        return redirect(url_for("subsidies.programmes")), 303
+    db.session.commit()
+    flash(f"已保存{programme.name}的办理环节。", "success")
+    return redirect(url_for("subsidies.programmes"))
+
+
 # ---------------------------------------------------------------------------------------------
 # Proactive list (主动服务)
 

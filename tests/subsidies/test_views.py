@@ -211,8 +211,10 @@ def test_city_admin_adds_a_rule_version_on_the_programmes_page(login_as):
     from app.subsidies.models import RuleVersion
 
     city = login_as("demo_city")
-    page = city.get("/subsidies/programmes").get_data(as_text=True)
-    assert "新增参数版本" in page and "min_operating_months" in page
+    response = city.get("/subsidies/programmes")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page[page.find("<main"):][:800]
+    assert "新增参数版本" in page and "min_operating_months" in page, page[page.find("<main"):][:1500]
     effective = (clock.today() + timedelta(days=30)).isoformat()
     response = city.post("/subsidies/programmes/startup_once/versions",
                          data={"param_amount": "6000", "effective_from": effective, "note": "2027 年标准"})
@@ -222,3 +224,14 @@ def test_city_admin_adds_a_rule_version_on_the_programmes_page(login_as):
     bad = city.post("/subsidies/programmes/startup_once/versions", data={"param_amount": "x", "effective_from": effective})
     assert bad.status_code == 303
     assert "新增参数版本" not in login_as("demo_county").get("/subsidies/programmes").get_data(as_text=True)
+
+
+def test_city_admin_configures_township_review_and_publicity(login_as):
+    city = login_as("demo_city")
+    assert city.post("/subsidies/programmes/startup_once/options",
+                     data={"township_review": "1", "publicity_days": "5"}).status_code == 302
+    db.session.expire_all()
+    programme = programme_by_code("startup_once")
+    assert programme.township_review is True and programme.publicity_days == 5
+    assert city.post("/subsidies/programmes/startup_once/options", data={"publicity_days": "x"}).status_code == 303
+    assert login_as("demo_county").post("/subsidies/programmes/startup_once/options", data={}).status_code == 403
