@@ -18,6 +18,7 @@ from app.core.access import subsidies as access
 from app.core.access.persons import can_view_person
 from app.core.errors import FieldErrors
 from app.core.forms import apply_field_errors, int_or_none
+from app.core.pagination import Sort, keyset_page
 from app.extensions import db
 from app.persons.models import Person
 from app.subsidies import eligibility, integration
@@ -26,7 +27,8 @@ from app.subsidies.models import Application, Programme
 bp = Blueprint("businesses", __name__, url_prefix="/businesses")
 nav.register("经营主体", "businesses.index", roles=REGION_ROLES, order=40, icon="shop")
 
-LIST_LIMIT = 200
+PAGE_SIZE = 50
+LIST_SORT = Sort("registered", Business.registered_on, descending=True, label="登记日期")
 
 
 @bp.route("/")
@@ -36,11 +38,11 @@ def index():
     stmt = select(Business).where(access.visible_businesses_condition(current_user))
     if q:
         stmt = stmt.where(Business.name.contains(q))
-    items = list(db.session.scalars(stmt.order_by(Business.registered_on.desc(), Business.id.desc()).limit(LIST_LIMIT)))
+    page = keyset_page(stmt, LIST_SORT, Business.id, request.args.get("cursor"), PAGE_SIZE)
     from app.businesses.models import BusinessKindSetting
 
     enterprise = {s.code for s in db.session.scalars(select(BusinessKindSetting)) if s.is_enterprise}
-    return render_template("businesses/list.html", items=items, q=q, limit=LIST_LIMIT, enterprise=enterprise,
+    return render_template("businesses/list.html", items=page.items, next_cursor=page.next_cursor, q=q, enterprise=enterprise,
                            kind_labels=labels.KIND_LABELS, can_set_kinds=access.can_manage_programmes(current_user))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from app.api.schemas import ErrorEnvelope
 from app.cases import operations as ops
@@ -38,6 +38,8 @@ class CaseCreateSchema(Schema):
 class CaseListArgs(Schema):
     stage = fields.String(metadata={"enum": [s.value for s in CaseStage], "description": "阶段；缺省为所有未结案"})
     overdue = fields.Boolean(metadata={"description": "true 仅逾期未跟进 / false 仅未逾期"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+    cursor = fields.String(metadata={"description": "上一页返回的 next_cursor"})
 
 
 class AssignmentSchema(Schema):
@@ -102,7 +104,8 @@ class Cases(MethodView):
         filters = queries.parse_filters(args)
         if filters.errors:
             raise FieldErrors(fields=filters.errors)
-        return {"items": [case_json(current_user, c) for c in queries.list_cases(current_user, filters)]}
+        page = queries.list_cases(current_user, filters, args.get("cursor"), args["limit"])
+        return {"items": [case_json(current_user, c) for c in page.items], "next_cursor": page.next_cursor}
 
     @rule(TOWNSHIP_AND_ABOVE)
     @blp.arguments(CaseCreateSchema)

@@ -18,12 +18,14 @@ from app.core import clock
 from app.core.access import cases as access
 from app.core.access.roles import REGION_ROLES, TOWNSHIP_AND_ABOVE, Role
 from app.core.access.scope import region_scope, scope_region
+from app.core.pagination import Page, Sort, keyset_page
 from app.extensions import db
 
 # "Due" on the home page: contacts due within this many days, or overdue.
 DUE_SOON_DAYS = 7
 QUEUE_LIMIT = 10
 LIST_LIMIT = 200
+PAGE_SIZE = 50
 
 
 def today() -> date:
@@ -84,7 +86,11 @@ def parse_filters(args: Any) -> CaseFilters:
     return out
 
 
-def list_cases(user: Any, filters: CaseFilters, limit: int = LIST_LIMIT) -> list[Case]:
+LIST_SORT = Sort("due", Case.next_due_on, nullable=True, label="下次联系日期")
+
+
+def list_cases(user: Any, filters: CaseFilters, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page[Case]:
+    """One page of the cases `user` may see, soonest next contact first (keyset on next_due_on, id)."""
     stmt = select(Case).where(access.visible_cases_condition(user))
     if filters.stage is not None:
         stmt = stmt.where(Case.stage == filters.stage)
@@ -94,7 +100,7 @@ def list_cases(user: Any, filters: CaseFilters, limit: int = LIST_LIMIT) -> list
         stmt = stmt.where(overdue_condition(user))
     elif filters.overdue is False:
         stmt = stmt.where(~overdue_condition(user))
-    return list(db.session.scalars(stmt.order_by(Case.next_due_on.is_(None), Case.next_due_on, Case.id).limit(limit)))
+    return keyset_page(stmt, LIST_SORT, Case.id, cursor, limit)
 
 
 # ---------------------------------------------------------------------------------------------

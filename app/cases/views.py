@@ -88,12 +88,14 @@ def index():
     filters = queries.parse_filters(request.args)
     if queue in CASE_QUEUES:
         found = CASE_QUEUES[queue](current_user, queries.LIST_LIMIT)
-        cases, title = found.cases, QUEUE_TITLES[queue]
+        cases, title, next_cursor = found.cases, QUEUE_TITLES[queue], None
     else:
         queue = ""
-        cases = [] if filters.errors else queries.list_cases(current_user, filters)
+        page = None if filters.errors else queries.list_cases(current_user, filters, request.args.get("cursor"))
+        cases, next_cursor = (page.items, page.next_cursor) if page else ([], None)
         title = "一人一档"
     return render_template("cases/list.html", cases=cases, title=title, queue=queue, filters=filters,
+                           next_cursor=next_cursor,
                            labels=labels, today=clock.today(),
                            can_requests=access.can_view_requests(current_user)), 422 if filters.errors else 200
 

@@ -169,3 +169,34 @@ def test_openapi_documents_the_case_endpoints(demo, login_as):
     assert {"/api/v1/cases", "/api/v1/cases/{case_id}", "/api/v1/cases/{case_id}/assignment",
             "/api/v1/cases/{case_id}/logs", "/api/v1/cases/{case_id}/services",
             "/api/v1/cases/{case_id}/services/{item_id}", "/api/v1/cases/{case_id}/stage"} <= paths
+
+
+
+def test_case_list_pages_through_every_case_once(demo, login_as):
+    """The list is keyset-paginated: walking next_cursor visits each open case in scope exactly once."""
+    from app.cases import queries
+
+    for _ in range(5):
+        create_case(specialist="demo_specialist")
+    expected = [c.id for c in queries.list_cases(user("demo_county"), queries.CaseFilters(), limit=10_000).items]
+    client = login_as("demo_county")
+    seen: list[int] = []
+    url = "/api/v1/cases?limit=3"
+    while url:
+        body = client.get(url).get_json()
+        assert len(body["items"]) <= 3
+        seen += [c["id"] for c in body["items"]]
+        url = f"/api/v1/cases?limit=3&cursor={body['next_cursor']}" if body["next_cursor"] else None
+    assert seen == expected and len(seen) >= 5
+    assert client.get("/api/v1/cases?cursor=garbage").status_code == 422
+
+
+def test_case_list_page_links_to_the_next_page(demo, login_as, monkeypatch):
+    from app.cases import queries
+
+    for _ in range(3):
+        create_case(specialist="demo_specialist")
+    monkeypatch.setattr(queries.list_cases, "__defaults__", (None, 2))
+    client = login_as("demo_county")
+    html = client.get("/cases/").get_data(as_text=True)
+    assert "下一页" in html and "cursor=" in html

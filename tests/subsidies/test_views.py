@@ -4,12 +4,14 @@ the case timeline and the offer to move the founder's case to `founded`."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from app.businesses.models import Business
 from app.cases import operations as case_ops
 from app.cases import timeline
 from app.cases.models import Case, CaseStage, ServiceItem
@@ -235,3 +237,18 @@ def test_city_admin_configures_township_review_and_publicity(login_as):
     assert programme.township_review is True and programme.publicity_days == 5
     assert city.post("/subsidies/programmes/startup_once/options", data={"publicity_days": "x"}).status_code == 303
     assert login_as("demo_county").post("/subsidies/programmes/startup_once/options", data={}).status_code == 403
+
+
+def test_business_list_pages_through_every_business_once(demo, login_as, monkeypatch):
+    """Keyset pages of 2: each business in scope appears once, newest registration first."""
+    from app.businesses import views as business_views
+
+    monkeypatch.setattr(business_views, "PAGE_SIZE", 2)
+    client = login_as("demo_city")
+    names, url = [], "/businesses/"
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        names += re.findall(r'data-business-id="(\d+)"', html)
+        found = re.search(r'href="([^"]*cursor=[^"&]+[^"]*)"[^>]*>下一页', html)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    assert len(names) == len(set(names)) == db.session.query(Business).count()
