@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import JSON, Table, func, select, text
 
-from app.core import crypto
+from app.core import clock, crypto
 from app.core.validators import IdNumberInfo
 from app.extensions import db
 from app.persons import bulk
@@ -61,28 +62,43 @@ def allocate_ids(count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def _processors(table: Table, names: Sequence[str]) -> list:
-    dialect = db.session.get_bind().dialect
-    return [table.c[name].type._cached_bind_processor(dialect) for name in names]
+MEMO_LIMIT = 50_000
 
 
 def insert_rows(table: Table, rows: Iterable[dict[str, Any]], names: Sequence[str] | None = None) -> int:
     """Insert plain dict rows (every row has the same keys) through the driver in the current
-    transaction. Returns the number of rows."""
+    transaction. Returns the number of rows.
+
+    Each value goes through its column's bind processor, memoised per column: enums, booleans,
+    dates, timestamps of one batch and empty JSON lists repeat across rows, so each distinct
+    value is converted once."""
     rows = list(rows) if not isinstance(rows, list) else rows
     if not rows:
         return 0
     names = list(names or rows[0].keys())
-    processors = _processors(table, names)
-    pairs = [(name, proc) for name, proc in zip(names, processors, strict=True)]
+    dialect = db.session.get_bind().dialect
+    converters = []
+    for index, name in enumerate(names):
+        process = table.c[name].type._cached_bind_processor(dialect)
+        if process is not None:
+            converters.append((index, {}, process, isinstance(table.c[name].type, JSON)))
+    getter = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
 
     def tuples(chunk):
         out = []
         for row in chunk:
-            values = []
-            for name, proc in pairs:
-                value = row[name]
-                values.append(proc(value) if proc is not None and value is not None else value)
+            values = list(getter(row))
+            for index, memo, process, is_json in converters:
+                value = values[index]
+                if value is None:
+                    continue
+                key = tuple(value) if is_json and isinstance(value, list) else value
+                found = memo.get(key, memo)
+                if found is memo:
+                    found = process(value)
+                    if len(memo) < MEMO_LIMIT:
+                        memo[key] = found
+                values[index] = found
             out.append(values)
         return out
 
@@ -114,10 +130,14 @@ def insert_new_people(rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
     ids = allocate_ids(len(rows))
+    now = clock.now()  # one timestamp per batch: the moment it was written
     for person_id, row in zip(ids, rows, strict=True):
         row["id"] = person_id
+        row["created_at"] = row["updated_at"] = now
     insert_rows(Person.__table__, rows)
-    keys = [{"key": key, "person_id": person_id}
-            for person_id, row in zip(ids, rows, strict=True) for key in name_keys(row["name"])]
-    insert_rows(PersonNameKey.__table__, keys, ("key", "person_id"))
+    # In key order: the key table is a B-tree clustered on (key, person_id), and sorted inserts
+    # touch each page once instead of jumping across the tree for every row.
+    pairs = sorted((key, person_id) for person_id, row in zip(ids, rows, strict=True)
+                   for key in name_keys(row["name"]))
+    insert_rows(PersonNameKey.__table__, [{"key": k, "person_id": p} for k, p in pairs], ("key", "person_id"))
     return ids
