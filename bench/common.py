@@ -44,6 +44,20 @@ def create_bench_app(database_url: str):
                 cursor.close()
 
             db.engine.dispose()
+    elif database_url.startswith("postgresql") and os.environ.get("BENCH_PG_NO_FK_TRIGGERS", "1") == "1":
+        with app.app_context():
+            from app.extensions import db
+
+            @event.listens_for(db.engine, "connect")
+            def _replica(dbapi_connection, _record):  # pragma: no cover - bench only
+                # Bulk-load setting of the bench database only: foreign-key triggers do not fire
+                # (the generator writes ids it has just read). Needs a superuser.
+                cursor = dbapi_connection.cursor()
+                cursor.execute("SET session_replication_role = replica")
+                cursor.close()
+                dbapi_connection.commit()
+
+            db.engine.dispose()
     return app
 
 
