@@ -26,12 +26,10 @@ def _rebuild_dashboard_counters() -> float:
     """The dashboard's trigger-maintained counters (issue 5), when that domain is installed:
     rebuilt in one statement per table after the load (on PostgreSQL the bench connection runs
     with `session_replication_role = replica`, so no trigger fired during the COPY)."""
-    import importlib.util
-
-    if importlib.util.find_spec("app.dashboard.counters") is None:
+    try:
+        from app.dashboard import counters
+    except ImportError:
         return 0.0
-    from app.dashboard import counters
-
     from app.extensions import db
 
     t0 = time.perf_counter()
