@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="write with every index in place (default on a fresh database: build the "
                              "secondary indexes after the load)")
     args = parser.parse_args(argv)
-    app = create_bench_app(args.database_url)
+    app = create_bench_app(args.database_url, bulk_load=True)
     if args.fresh:
         reset_database(app, args.database_url)
     print(machine())
