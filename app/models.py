@@ -2,5 +2,6 @@
 from app.auth.models import ApiToken, MentorExpertise, MentorProfile, User, UserRole, UserSession  # noqa: F401
 from app.codes.models import CodeItem  # noqa: F401
 from app.core.audit import AuditEntry  # noqa: F401
+from app.dashboard.models import TargetYear, VillagePersonCount, YearlyTarget  # noqa: F401
 from app.persons.models import Person, PersonNameKey  # noqa: F401
 from app.regions.models import Region  # noqa: F401

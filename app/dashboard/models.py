@@ -1,0 +1,80 @@
+"""Targets dashboard (issue 7): counter tables and the yearly targets the city sets.
+
+Counter tables (`info={"maintained_by": "triggers"}`) are written only by database triggers
+(`app.dashboard.counters`); nothing in Python inserts into them.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db import TimestampMixin, VersionMixin, str_enum
+from app.dashboard.counters import CounterSpec, register
+from app.extensions import db
+
+TRIGGER_MAINTAINED = {"info": {"maintained_by": "triggers"}}
+
+
+class VillagePersonCount(db.Model):
+    """Per village: people in the library (not archived) and how many of them are 三有人员."""
+
+    __tablename__ = "village_person_counts"
+    __table_args__ = TRIGGER_MAINTAINED
+
+    village_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    people: Mapped[int] = mapped_column(Integer, default=0)
+    sanyou: Mapped[int] = mapped_column(Integer, default=0)
+
+
+PERSON_COUNTS = register(CounterSpec(
+    name="persons_village_counts",
+    source="persons",
+    counter="village_person_counts",
+    keys=[("village_id", "{r}.village_id")],
+    values=[("people", "1"), ("sanyou", "CASE WHEN {r}.is_sanyou THEN 1 ELSE 0 END")],
+    where="{r}.archived_at IS NULL",
+    watched=("village_id", "archived_at", "is_sanyou"),
+), VillagePersonCount.__table__)
+
+
+class TargetCode(str, Enum):
+    """Yearly targets the city enters whose actual the system does not record yet ("—")."""
+
+    PROVINCIAL_PARKS = "provincial_parks"
+    MUNICIPAL_PARKS = "municipal_parks"
+    RECOGNISED_PROJECTS = "recognised_projects"
+    TRAINEES = "trainees"
+    LEADER_TRAINEES = "leader_trainees"
+    TYPICAL_CASES = "typical_cases"
+
+    @property
+    def label(self) -> str:
+        from app.dashboard.labels import TARGET_LABELS
+
+        return TARGET_LABELS[self]
+
+
+class TargetYear(TimestampMixin, VersionMixin, db.Model):
+    """The city's settings for one year: the guaranteed-loan target and whether businesses of
+    入乡 founders count toward the 2% target."""
+
+    __tablename__ = "target_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    count_incomers: Mapped[bool] = mapped_column(Boolean, default=False)
+    loan_target: Mapped[int | None] = mapped_column(BigInteger)  # 元
+
+
+class YearlyTarget(TimestampMixin, db.Model):
+    """One other yearly target: city-wide (county_id NULL) or for one county (typical cases)."""
+
+    __tablename__ = "yearly_targets"
+    __table_args__ = (Index("ix_yearly_targets_year_code", "year", "code", "county_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    code: Mapped[TargetCode] = mapped_column(str_enum(TargetCode, 32))
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    value: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,115 @@
+"""Counter tables kept by triggers equal a fresh COUNT after any mix of writes (issue 4 §4)."""
+from __future__ import annotations
+
+from sqlalchemy import delete, insert, select, text, update
+
+from app.dashboard import counters
+from app.dashboard.models import VillagePersonCount
+from app.extensions import db
+from app.persons import operations as ops
+from app.persons.models import Person, PersonNameKey
+from app.regions.operations import by_code
+from tests.persons.factories import city_admin, create_person
+
+DAZHONGBA = "420506103202"
+GAOJIAYAN = "420506103203"
+ZIGUI_VILLAGE_PREFIX = "420527"
+
+
+def _count(village_code: str) -> tuple[int, int]:
+    village = by_code(village_code)
+    row = db.session.get(VillagePersonCount, village.id)
+    return (row.people, row.sanyou) if row else (0, 0)
+
+
+def _fresh(village_code: str) -> tuple[int, int]:
+    village = by_code(village_code)
+    people = db.session.scalar(select(db.func.count()).where(Person.village_id == village.id,
+                                                             Person.archived_at.is_(None)))
+    sanyou = db.session.scalar(select(db.func.count()).where(Person.village_id == village.id,
+                                                             Person.archived_at.is_(None), Person.is_sanyou))
+    return people, sanyou
+
+
+SANYOU = {"willing": True, "willing_basis": "有意向", "capable": True, "capable_basis": "有技能",
+          "creditworthy": True, "creditworthy_basis": "无不良记录"}
+
+
+def test_counters_follow_inserts_updates_moves_archives_and_deletes(demo):
+    admin = city_admin()
+    before = _count(DAZHONGBA)
+    a = create_person(village_code=DAZHONGBA)
+    b = create_person(village_code=DAZHONGBA, **SANYOU)
+    c = create_person(village_code=DAZHONGBA, **SANYOU)
+    assert _count(DAZHONGBA) == (before[0] + 3, before[1] + 2)
+
+    # 三有 assessment withdrawn: sanyou drops, people stay.
+    ops.update_person(admin, b, {"capable": False}, expected_version=b.version)
+    db.session.commit()
+    assert _count(DAZHONGBA) == (before[0] + 3, before[1] + 1)
+
+    # A move takes the person's contribution to the other village.
+    other_before = _count(GAOJIAYAN)
+    ops.move_person(admin, c, by_code(GAOJIAYAN), reason="户籍迁移", expected_version=c.version)
+    db.session.commit()
+    assert _count(DAZHONGBA) == (before[0] + 2, before[1])
+    assert _count(GAOJIAYAN) == (other_before[0] + 1, other_before[1] + 1)
+
+    # Archived people are not counted; restoring counts them again.
+    ops.archive_person(admin, a, reason="重复登记", expected_version=a.version)
+    db.session.commit()
+    assert _count(DAZHONGBA) == (before[0] + 1, before[1])
+    ops.restore_person(admin, a, expected_version=a.version)
+    db.session.commit()
+    assert _count(DAZHONGBA) == (before[0] + 2, before[1])
+
+    # Writes that bypass the operations (bulk SQL, an import, a generator) are counted too.
+    village = by_code(GAOJIAYAN)
+    db.session.execute(update(Person).where(Person.village_id == village.id).values(is_sanyou=True))
+    db.session.execute(text("UPDATE persons SET remarks = 'x'"))  # no watched column: no change
+    db.session.commit()
+    assert _count(GAOJIAYAN) == _fresh(GAOJIAYAN)
+    db.session.execute(delete(PersonNameKey).where(PersonNameKey.person_id == a.id))
+    db.session.execute(delete(Person).where(Person.id == a.id))
+    db.session.commit()
+    assert _count(DAZHONGBA) == _fresh(DAZHONGBA)
+    assert counters.differences() == {}
+
+
+def test_bulk_insert_is_counted_and_rebuild_recomputes(demo):
+    village = by_code(GAOJIAYAN)
+    template = db.session.execute(select(Person.__table__).limit(1)).mappings().one()
+    rows = []
+    for n in range(5):
+        row = dict(template)
+        row.pop("id")
+        row.update(village_id=village.id, township_id=village.township_id, county_id=village.county_id,
+                   id_number_hash=bytes([n + 1]) * 32, is_sanyou=n % 2 == 0, archived_at=None)
+        rows.append(row)
+    db.session.execute(insert(Person.__table__), rows)
+    db.session.commit()
+    assert _count(GAOJIAYAN) == _fresh(GAOJIAYAN)
+    assert counters.differences() == {}
+
+    # Damage a counter by hand: differences() sees it, rebuild() repairs it.
+    db.session.execute(update(VillagePersonCount).values(people=VillagePersonCount.people + 7))
+    db.session.commit()
+    assert counters.differences()
+    written = counters.rebuild()
+    db.session.commit()
+    assert written["village_person_counts"] > 0
+    assert counters.differences() == {}
+    assert _count(GAOJIAYAN) == _fresh(GAOJIAYAN)
+
+
+def test_demo_data_is_counted(demo):
+    assert counters.differences() == {}
+    assert db.session.scalar(select(db.func.sum(VillagePersonCount.people))) == db.session.scalar(
+        select(db.func.count()).where(Person.archived_at.is_(None)))
+
+
+def test_rebuild_cli(app, demo):
+    result = app.test_cli_runner().invoke(args=["dashboard", "rebuild-counters"])
+    assert result.exit_code == 0, result.output
+    assert "village_person_counts" in result.output
+    assert counters.differences() == {}
