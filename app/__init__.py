@@ -112,6 +112,10 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, regions_bp, codes_bp, audit_bp, persons_bp):
         app.register_blueprint(bp)
+
+    from app.dashboard.views import bp as dashboard_bp
+
+    app.register_blueprint(dashboard_bp)
     init_api(app)
 
 
