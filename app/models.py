@@ -1,5 +1,15 @@
 """Imports every model so that the metadata is complete (migrations, tests, create_all)."""
 from app.auth.models import ApiToken, MentorExpertise, MentorProfile, User, UserRole, UserSession  # noqa: F401
+from app.cases.models import (  # noqa: F401
+    Case,
+    CaseAssignment,
+    CaseLog,
+    CaseRequest,
+    CaseStageChange,
+    ServiceItem,
+    ServiceItemChange,
+    ServiceType,
+)
 from app.codes.models import CodeItem  # noqa: F401
 from app.core.audit import AuditEntry  # noqa: F401
 from app.dashboard.models import TargetYear, VillagePersonCount, YearlyTarget  # noqa: F401

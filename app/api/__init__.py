@@ -18,6 +18,7 @@ from app.core.access.rules import Rule, register_external
 API_BLUEPRINTS: list[str] = [
     "app.api.me:blp",
     "app.persons.api:blp",
+    "app.cases.api:blp",
     "app.dashboard.api:blp",
 ]
 
