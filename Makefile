@@ -93,6 +93,7 @@ install-dev: $(DEV_STAMP)
 db: install
 	$(FLASK) db upgrade
 	$(FLASK) regions load
+	$(FLASK) subsidies seed
 
 # Demo data goes only into a database without users (never over real accounts).
 COUNT_USERS := from sqlalchemy import func, select; from app.auth.models import User; \

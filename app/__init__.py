@@ -165,6 +165,10 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(regions_cli)
     app.cli.add_command(demo_cli)
 
+    from app.subsidies.cli import subsidies_cli
+
+    app.cli.add_command(subsidies_cli)
+
     from app.dashboard.cli import dashboard_cli
 
     app.cli.add_command(dashboard_cli)

@@ -10,8 +10,18 @@ from app.cases.models import (  # noqa: F401
     ServiceItemChange,
     ServiceType,
 )
+from app.businesses.models import Business, BusinessKindSetting  # noqa: F401, E402
 from app.codes.models import CodeItem  # noqa: F401
 from app.core.audit import AuditEntry  # noqa: F401
 from app.dashboard.models import TargetYear, VillagePersonCount, YearlyTarget  # noqa: F401
 from app.persons.models import Person, PersonNameKey  # noqa: F401
 from app.regions.models import Region  # noqa: F401
+from app.subsidies.models import (  # noqa: F401, E402
+    Application,
+    Attachment,
+    Grant,
+    Loan,
+    LprRate,
+    Programme,
+    RuleVersion,
+)

@@ -225,3 +225,45 @@ def normalize_name(raw: str | None) -> str:
     if len(text) > NAME_MAX_LENGTH:
         raise InvalidName(f"姓名不能超过 {NAME_MAX_LENGTH} 个字。")
     return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Unified social credit codes (GB 32100-2015)
+
+CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+class InvalidCreditCode(ValueError):
+    """Not a valid unified social credit code; `str(error)` is the Chinese reason."""
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The GB 32100 check character of the first 17 characters: 31 − (Σ value×weight mod 31), 31 → 0."""
+    total = sum(CREDIT_CODE_CHARSET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    check = 31 - total % 31
+    return CREDIT_CODE_CHARSET[0 if check == 31 else check]
+
+
+def normalize_credit_code(raw: str | None) -> str:
+    """Upper-cased, spaces removed, full-width letters/digits folded; raises InvalidCreditCode."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    text = re.sub(r"\s+", "", text).upper()
+    if not text:
+        raise InvalidCreditCode("请填写统一社会信用代码。")
+    if len(text) != 18:
+        raise InvalidCreditCode("统一社会信用代码应为 18 位。")
+    bad = sorted({ch for ch in text if ch not in CREDIT_CODE_CHARSET})
+    if bad:
+        raise InvalidCreditCode(f"统一社会信用代码含有不允许的字符：{''.join(bad)}（不使用 I、O、S、V、Z）。")
+    if credit_code_check_char(text[:17]) != text[17]:
+        raise InvalidCreditCode("统一社会信用代码校验位不正确，请核对营业执照。")
+    return text
+
+
+def is_valid_credit_code(raw: str | None) -> bool:
+    try:
+        normalize_credit_code(raw)
+    except InvalidCreditCode:
+        return False
+    return True

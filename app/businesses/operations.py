@@ -1,0 +1,265 @@
+"""Business operations: register and edit (issue 6 §1).
+
+Input uses the API's field names (`founder_id`, `village_code`, `kind` …) whether it comes from a
+form or JSON. Operations check the access predicates, raise `FieldErrors` naming each field in
+Chinese, write the audit row and `flush()`; the caller commits.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.businesses.labels import FIELD_LABELS
+from app.businesses.models import Business, BusinessKind, BusinessStatus
+from app.codes import operations as codes
+from app.codes.models import CodeList
+from app.core import audit, clock
+from app.core.access import subsidies as access
+from app.core.access.persons import can_view_person
+from app.core.errors import Conflict, FieldErrors, Forbidden, NotFound, check_version
+from app.core.validators import UNSAFE_TEXT_MESSAGE, InvalidCreditCode, has_unsafe_chars, normalize_credit_code
+from app.extensions import db
+from app.persons.models import Person
+from app.regions.models import Region, RegionLevel
+
+FIELDS = ("founder_id", "name", "kind", "credit_code", "registered_on", "is_first_registration", "village_code",
+          "industry", "jobs", "park", "status", "closed_on")
+REQUIRED = ("founder_id", "name", "kind", "credit_code", "registered_on", "village_code")
+MAX_JOBS = 100_000
+DUPLICATE_CODE = "该统一社会信用代码已登记。"
+
+# Hooks run after a business is registered: fn(actor, business) -> None (the cases domain offers
+# to move the founder's case to `founded`).
+CREATED_HOOKS: list[Callable[[Any, Business], None]] = []
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _date(value: Any, name: str, errors: dict) -> date | None:
+    if _blank(value):
+        return None
+    if isinstance(value, date):
+        parsed = value
+    else:
+        try:
+            parsed = date.fromisoformat(str(value).strip())
+        except ValueError:
+            errors.setdefault(name, []).append(f"{FIELD_LABELS[name]}格式应为 YYYY-MM-DD。")
+            return None
+    if parsed > clock.today():
+        errors.setdefault(name, []).append(f"{FIELD_LABELS[name]}不能晚于今天。")
+        return None
+    if parsed.year < 1950:
+        errors.setdefault(name, []).append(f"{FIELD_LABELS[name]}不正确。")
+        return None
+    return parsed
+
+
+def _bool(value: Any, name: str, errors: dict) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("", "none", "null", "unknown"):
+        return None
+    if text in ("1", "true", "yes", "是", "y"):
+        return True
+    if text in ("0", "false", "no", "否", "n"):
+        return False
+    errors.setdefault(name, []).append(f"{FIELD_LABELS[name]}应为“是”“否”或“未知”。")
+    return None
+
+
+def clean(actor: Any, values: dict[str, Any], current: Business | None) -> dict[str, Any]:
+    """Validate the fields present in `values` (all required ones on create); attribute values out."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    present = set(values) & set(FIELDS)
+    if current is None:
+        present |= set(REQUIRED)
+    out: dict[str, Any] = {}
+    for name in sorted(present):
+        value = values.get(name)
+        if isinstance(value, str) and has_unsafe_chars(value):
+            add(name, UNSAFE_TEXT_MESSAGE)
+            continue
+        if name in REQUIRED and _blank(value):
+            add(name, f"请填写{FIELD_LABELS[name]}。")
+            continue
+        if name == "founder_id":
+            try:
+                founder_id = int(value)
+            except (TypeError, ValueError):
+                add(name, "创办人应为人员编号。")
+                continue
+            founder = db.session.get(Person, founder_id) if 0 < founder_id < 2**31 else None
+            if founder is None or not can_view_person(actor, founder):
+                add(name, "没有找到该人员，或不在您的管辖范围内。")
+                continue
+            if founder.is_archived:
+                add(name, "该人员已归档，不能作为创办人。")
+                continue
+            out["founder"] = founder
+        elif name == "name":
+            text = str(value).strip()
+            if len(text) > 100:
+                add(name, "主体名称不能超过 100 个字。")
+            else:
+                out["name"] = text
+        elif name == "kind":
+            try:
+                out["kind"] = BusinessKind(str(value).strip())
+            except ValueError:
+                add(name, "主体类型的取值应为 " + "、".join(k.value for k in BusinessKind) + " 之一。")
+        elif name == "credit_code":
+            try:
+                out["credit_code"] = normalize_credit_code(str(value))
+            except InvalidCreditCode as error:
+                add(name, str(error))
+        elif name in ("registered_on", "closed_on"):
+            parsed = _date(value, name, errors)
+            if parsed is not None or name == "closed_on":
+                out[name] = parsed
+        elif name == "is_first_registration":
+            out[name] = _bool(value, name, errors)
+        elif name == "village_code":
+            region = db.session.scalar(select(Region).where(Region.code == str(value).strip()))
+            if region is None:
+                add(name, "没有这个区划代码。")
+            elif region.level != RegionLevel.VILLAGE:
+                add(name, "请选择到村（社区）一级。")
+            elif not access.can_create_business(actor, region):
+                add(name, "该村（社区）不在您的管辖范围内。")
+            else:
+                out["village"] = region
+        elif name == "industry":
+            text = None if _blank(value) else str(value).strip()
+            if text is not None and text != (current.industry if current else None) \
+                    and codes.unknown_codes(CodeList.INDUSTRY, [text]):
+                add(name, "行业不在代码表中，请从列表中选择。")
+            else:
+                out[name] = text
+        elif name == "jobs":
+            if _blank(value):
+                out[name] = None
+                continue
+            try:
+                jobs = int(value)
+            except (TypeError, ValueError):
+                add(name, "带动就业人数应为整数（未知请留空）。")
+                continue
+            if isinstance(value, bool) or not 1 <= jobs <= MAX_JOBS:
+                add(name, "带动就业人数应在 1 到 100000 之间（含创办人本人）。")
+            else:
+                out[name] = jobs
+        elif name == "park":
+            text = None if _blank(value) else str(value).strip()
+            if text and len(text) > 100:
+                add(name, "园区名称不能超过 100 个字。")
+            else:
+                out[name] = text
+        elif name == "status":
+            if _blank(value):
+                out[name] = BusinessStatus.OPERATING
+                continue
+            try:
+                out[name] = BusinessStatus(str(value).strip())
+            except ValueError:
+                add(name, "经营状态的取值应为 operating 或 closed。")
+    # Cross-field: closed needs its date; the date not before registration.
+    status = out.get("status", current.status if current else BusinessStatus.OPERATING)
+    closed_on = out["closed_on"] if "closed_on" in out else (current.closed_on if current else None)
+    registered = out.get("registered_on", current.registered_on if current else None)
+    if "status" not in errors and "closed_on" not in errors:
+        if status == BusinessStatus.CLOSED and closed_on is None:
+            add("closed_on", "已注销的主体请填写注销日期。")
+        elif status == BusinessStatus.OPERATING and closed_on is not None:
+            out["closed_on"] = None
+        elif closed_on is not None and registered is not None and closed_on < registered:
+            add("closed_on", "注销日期不能早于首次登记日期。")
+    if errors:
+        raise FieldErrors(fields=errors)
+    return out
+
+
+def _apply(business: Business, values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        if key == "village":
+            business.set_village(value)
+        elif key == "founder":
+            business.founder = value
+            business.founder_id = value.id
+        else:
+            setattr(business, key, value)
+
+
+def _code_taken(code: str, exclude_id: int | None = None) -> bool:
+    stmt = select(Business.id).where(Business.credit_code == code)
+    if exclude_id is not None:
+        stmt = stmt.where(Business.id != exclude_id)
+    return db.session.scalar(stmt) is not None
+
+
+def create_business(actor: Any, values: dict[str, Any]) -> Business:
+    """Register a business entity. A duplicate credit code answers 409 (it names no other record)."""
+    if not access.can_create_business(actor):
+        raise Forbidden()
+    cleaned = clean(actor, values, None)
+    if _code_taken(cleaned["credit_code"]):
+        raise Conflict(DUPLICATE_CODE, fields={"credit_code": [DUPLICATE_CODE]})
+    business = Business()
+    _apply(business, cleaned)
+    if business.status is None:
+        business.status = BusinessStatus.OPERATING
+    db.session.add(business)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(DUPLICATE_CODE, fields={"credit_code": [DUPLICATE_CODE]}) from None
+    audit.record("business_created", business, actor=actor, changes=audit.diff({}, audit.snapshot(business)))
+    for hook in CREATED_HOOKS:
+        hook(actor, business)
+    db.session.flush()
+    return business
+
+
+def update_business(actor: Any, business: Business, values: dict[str, Any], *, expected_version: int | None) -> Business:
+    if not access.can_edit_business(actor, business):
+        raise Forbidden()
+    check_version(business, expected_version)
+    cleaned = clean(actor, {k: v for k, v in values.items() if k != "founder_id" or v is not None}, business)
+    if "credit_code" in cleaned and _code_taken(cleaned["credit_code"], business.id):
+        raise Conflict(DUPLICATE_CODE, fields={"credit_code": [DUPLICATE_CODE]})
+    before = audit.snapshot(business)
+    _apply(business, cleaned)
+    changes = audit.diff(before, audit.snapshot(business))
+    if changes:
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except IntegrityError:
+            raise Conflict(DUPLICATE_CODE, fields={"credit_code": [DUPLICATE_CODE]}) from None
+        audit.record("business_updated", business, actor=actor, changes=changes)
+    db.session.flush()
+    return business
+
+
+def businesses_of(person_id: int) -> list[Business]:
+    return list(db.session.scalars(select(Business).where(Business.founder_id == person_id).order_by(Business.id)))
+
+
+def load(actor: Any, business_id: int) -> Business:
+    from app.core.access.scope import load_or_404
+
+    if not 0 < business_id < 2**31:
+        raise NotFound()
+    return load_or_404(Business, business_id, actor, access.can_view_business)
