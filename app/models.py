@@ -1,5 +1,6 @@
 """Imports every model so that the metadata is complete (migrations, tests, create_all)."""
 from app.auth.models import ApiToken, MentorExpertise, MentorProfile, User, UserRole, UserSession  # noqa: F401
+from app.businesses.models import Business, BusinessKindSetting  # noqa: F401, E402
 from app.cases.models import (  # noqa: F401
     Case,
     CaseAssignment,
@@ -10,7 +11,6 @@ from app.cases.models import (  # noqa: F401
     ServiceItemChange,
     ServiceType,
 )
-from app.businesses.models import Business, BusinessKindSetting  # noqa: F401, E402
 from app.codes.models import CodeItem  # noqa: F401
 from app.core.audit import AuditEntry  # noqa: F401
 from app.dashboard.models import TargetYear, VillagePersonCount, YearlyTarget  # noqa: F401
