@@ -13,7 +13,7 @@ from app.cases.models import (  # noqa: F401
 )
 from app.codes.models import CodeItem  # noqa: F401
 from app.core.audit import AuditEntry  # noqa: F401
-from app.dashboard.models import TargetYear, VillagePersonCount, YearlyTarget  # noqa: F401
+from app.dashboard.models import TargetYear, VillageCaseCount, VillagePersonCount, YearlyTarget  # noqa: F401
 from app.persons.models import Person, PersonNameKey  # noqa: F401
 from app.regions.models import Region  # noqa: F401
 from app.subsidies.models import (  # noqa: F401, E402

@@ -51,7 +51,7 @@ ROW_FIELDS = ("new_entities", "new_enterprises", "incomer_entities", "loan_amoun
 def row_json(row: queries.TargetRow) -> dict:
     data = {"code": row.code, "name": row.name, "baseline": row.baseline, "baseline_source": row.baseline_source,
             "target": row.target, "progress": None if row.progress is None else round(row.progress, 4),
-            "status": row.status, "grants": row.values.get("grants") or {}}
+            "status": row.status, "grants": row.grants}
     for name in ROW_FIELDS:
         data[name] = row.values.get(name)
     return data

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import TimestampMixin, VersionMixin, str_enum
@@ -78,3 +78,27 @@ class YearlyTarget(TimestampMixin, db.Model):
     code: Mapped[TargetCode] = mapped_column(str_enum(TargetCode, 32))
     county_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     value: Mapped[int] = mapped_column(Integer)
+
+
+class VillageCaseCount(db.Model):
+    """Per village and stage: open cases (closed_on IS NULL) and those without both "1"s."""
+
+    __tablename__ = "village_case_counts"
+    __table_args__ = TRIGGER_MAINTAINED
+
+    village_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    stage: Mapped[str] = mapped_column(String(24), primary_key=True)
+    open_cases: Mapped[int] = mapped_column(Integer, default=0)
+    unassigned: Mapped[int] = mapped_column(Integer, default=0)
+
+
+CASE_COUNTS = register(CounterSpec(
+    name="cases_village_counts",
+    source="cases",
+    counter="village_case_counts",
+    keys=[("village_id", "{r}.village_id"), ("stage", "{r}.stage")],
+    values=[("open_cases", "1"),
+            ("unassigned", "CASE WHEN {r}.specialist_id IS NULL OR {r}.mentor_id IS NULL THEN 1 ELSE 0 END")],
+    where="{r}.closed_on IS NULL",
+    watched=("village_id", "stage", "closed_on", "specialist_id", "mentor_id"),
+), VillageCaseCount.__table__)

@@ -154,6 +154,8 @@ class Metric:
     list_kind: str = ""  # template partial for the record list: "persons", "businesses", …
     current: bool = False  # a current value (labelled 当前 on past years)
     money: bool = False
+    order: int = 100
+    amount: Any = None  # for money figures: the column the list sums to the figure
 
 
 def _person_counts(value_column: Any) -> Callable[[Region | None, Context], dict[int, int]]:
@@ -185,13 +187,16 @@ METRICS: dict[str, Metric] = {}
 
 def register_metric(metric: Metric) -> Metric:
     METRICS[metric.key] = metric
+    ordered = sorted(METRICS.values(), key=lambda m: m.order)
+    METRICS.clear()
+    METRICS.update((m.key, m) for m in ordered)
     return metric
 
 
 register_metric(Metric("people", "信息库人数", _person_counts(VillagePersonCount.people),
-                       _person_records(False), "persons", current=True))
+                       _person_records(False), "persons", current=True, order=70))
 register_metric(Metric("sanyou", "三有人员", _person_counts(VillagePersonCount.sanyou),
-                       _person_records(True), "persons", current=True))
+                       _person_records(True), "persons", current=True, order=80))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,6 +239,7 @@ class TargetRow:
     progress: float | None = None
     status: str = "none"
     values: dict[str, int | None] = field(default_factory=dict)
+    grants: dict[str, dict[str, int]] = field(default_factory=dict)  # by programme code
     drillable: bool = False
 
     @property
@@ -273,6 +279,7 @@ def target_table(user: Any, year: int) -> list[TargetRow]:
     elapsed = elapsed_share(year, today)
     figures = baselines(year)
     grouped = {key: metric.grouped(None, ctx) for key, metric in METRICS.items()}
+    grants = sources.grants_by_programme(year)
     rows: list[TargetRow] = []
     total = TargetRow(None, (city().code if city() else ""), "全市合计", values={k: 0 for k in METRICS})
     baseline_sum, baseline_known = 0, False
@@ -284,7 +291,7 @@ def target_table(user: Any, year: int) -> list[TargetRow]:
                         baseline=figure.value if figure else None,
                         baseline_source=figure.source if figure and figure.value is not None else None,
                         values={key: grouped[key].get(county.id, 0) for key in METRICS},
-                        drillable=can_drill(user, county))
+                        grants=grants.get(county.id, {}), drillable=can_drill(user, county))
         _finish(row, elapsed)
         rows.append(row)
         if row.baseline is not None:
@@ -294,8 +301,8 @@ def target_table(user: Any, year: int) -> list[TargetRow]:
             total.values[key] = (total.values[key] or 0) + (value or 0)
     if baseline_known:
         total.baseline = baseline_sum
-        sources = {r.baseline_source for r in rows if r.baseline_source}
-        total.baseline_source = sources.pop() if len(sources) == 1 else "mixed"
+        kinds = {r.baseline_source for r in rows if r.baseline_source}
+        total.baseline_source = kinds.pop() if len(kinds) == 1 else "mixed"
     _finish(total, elapsed)
     # The city total's own target is the sum of the counties' targets (each rounded up).
     county_targets = [r.target for r in rows if r.target is not None]
@@ -305,6 +312,7 @@ def target_table(user: Any, year: int) -> list[TargetRow]:
         total.progress = total.values[PROGRESS_METRIC] / total.target
     total.status = progress_status(total.progress, elapsed)
     total.drillable = can_drill(user, city())
+    total.grants = grants.get(None, {})
     rows.append(total)
     return rows
 
@@ -345,6 +353,11 @@ def records(user: Any, region: Region, metric: Metric, year: int) -> Select:
     ctx = Context(year, settings_for(year), clock.today())
     assert metric.records is not None
     return metric.records(user, region, ctx)
+
+
+def amount_total(stmt: Select, column: Any) -> int:
+    inner = stmt.order_by(None).with_only_columns(column.label("amount")).subquery()
+    return int(db.session.scalar(select(func.coalesce(func.sum(inner.c.amount), 0))) or 0)
 
 
 def count(stmt: Select) -> int:
@@ -388,6 +401,8 @@ def _register_person_list() -> None:
 
 
 _register_person_list()
+
+from app.dashboard import sources  # noqa: E402,F401  (registers the business, loan, grant and case metrics)
 
 
 def record_page(metric: Metric, stmt: Select, cursor: str | None, limit: int):

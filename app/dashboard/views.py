@@ -12,7 +12,7 @@ from app.core.access.roles import Role
 from app.core.access.scope import deny
 from app.core.errors import FieldErrors, Forbidden, NotFound
 from app.core.forms import apply_field_errors, int_or_none
-from app.dashboard import charts, exports, labels, queries
+from app.dashboard import charts, exports, labels, queries, sources
 from app.dashboard import operations as ops
 from app.dashboard.forms import SettingsForm
 from app.dashboard.models import TargetCode
@@ -51,7 +51,7 @@ def _page_context(year: int) -> dict:
         "target_codes": list(TargetCode), "percent": queries.percent,
         "past": year < clock.today().year, "today": clock.today(),
         "elapsed": queries.elapsed_share(year, clock.today()),
-        "charts": charts.for_target_table(rows, year),
+        "charts": charts.for_target_table(rows, year), "programmes": sources.programmes(),
         "scope_label": _scope_label(), "can_set": access.can_set_targets(current_user),
         "years": list(range(clock.today().year + 1, queries.FIRST_YEAR - 1, -1)),
     }
@@ -159,9 +159,11 @@ def records(region_id: int, metric_key: str):
     year = _year()
     stmt = queries.records(current_user, region, metric, year)
     total = queries.count(stmt)
+    amount = queries.amount_total(stmt, metric.amount) if metric.money and metric.amount is not None else None
     page = queries.record_page(metric, stmt, request.args.get("cursor") or None, current_app.config["PAGE_SIZE"])
     return render_template("dashboard/records.html", region=region, metric=metric, year=year, total=total,
-                           page=page, trail=_breadcrumbs(region) + [region], past=year < clock.today().year)
+                           amount=amount, page=page, kind=queries.LIST_KINDS[metric.list_kind],
+                           trail=_breadcrumbs(region) + [region], past=year < clock.today().year)
 
 
 @bp.route("/regions/<int:region_id>/<metric_key>/export.xlsx")

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_subsidies'
-down_revision = '0002_persons'
+down_revision = '0003_cases'
 branch_labels = None
 depends_on = None
 

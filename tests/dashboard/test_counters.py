@@ -1,6 +1,7 @@
 """Counter tables kept by triggers equal a fresh COUNT after any mix of writes (issue 4 §4)."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, insert, select, text, update
 
 from app.dashboard import counters
@@ -9,6 +10,7 @@ from app.extensions import db
 from app.persons import operations as ops
 from app.persons.models import Person, PersonNameKey
 from app.regions.operations import by_code
+from tests.conftest import IS_POSTGRES
 from tests.persons.factories import city_admin, create_person
 
 DAZHONGBA = "420506103202"
@@ -113,3 +115,25 @@ def test_rebuild_cli(app, demo):
     assert result.exit_code == 0, result.output
     assert "village_person_counts" in result.output
     assert counters.differences() == {}
+
+
+@pytest.mark.skipif(IS_POSTGRES, reason="SQLite file database; tests/core/test_schema.py upgrades PostgreSQL")
+def test_migrations_create_the_triggers(tmp_path):
+    """`flask db upgrade` installs the same triggers as create_all (and the counters then work)."""
+    from pathlib import Path
+
+    from flask_migrate import upgrade
+    from sqlalchemy import inspect
+
+    from app import create_app
+    from config import TestingConfig
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade(directory=str(Path(__file__).resolve().parents[2] / "migrations"))
+        names = {r[0] for r in db.session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
+        for spec in counters.SPECS:
+            assert {f"{spec.name}_ins", f"{spec.name}_del", f"{spec.name}_upd"} <= names
+        assert "village_case_counts" in inspect(db.engine).get_table_names()
+        db.session.remove()
+        db.engine.dispose()
