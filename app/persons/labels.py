@@ -107,3 +107,20 @@ AUDIT_ACTION_LABELS = {
 
 DUPLICATE_ID_MESSAGE = ("该身份证号码已在全市人员信息库中登记，不能重复登记。"
                         "请联系您所在乡镇（街道）服务站核实处理。")
+
+# Issue 4: import batches, exports, baselines.
+from app.persons.models import ImportStatus  # noqa: E402
+
+ENUM_LABELS[ImportStatus] = {
+    ImportStatus.PREVIEWED: "待确认",
+    ImportStatus.COMMITTED: "已导入",
+    ImportStatus.FAILED: "导入失败",
+}
+AUDIT_ACTION_LABELS.update({
+    "person_import_preview": "预览导入",
+    "person_import": "批量导入",
+    "person_export": "导出名单（脱敏）",
+    "person_export_unmasked": "导出名单（含完整证件号）",
+    "person_baseline_enter": "填报基数",
+    "person_baseline_compute": "统计基数",
+})

@@ -172,3 +172,87 @@ class PersonNameKey(db.Model):
 
     key: Mapped[str] = mapped_column(ascii_key(64), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 4: import batches and year-end baselines (docs/person-scale.md)
+
+
+class ImportStatus(_Labelled):
+    PREVIEWED = "previewed"  # checked, waiting for the importer to commit
+    COMMITTED = "committed"
+    FAILED = "failed"
+
+
+class PersonImport(TimestampMixin, db.Model):
+    """One uploaded file: who, when, file name and SHA-256, counts, and the error report (every
+    refused row: row number, column, Chinese reason, masked ID). The people a committed batch
+    wrote are listed in `person_import_items`; the audit log holds one row per batch."""
+
+    __tablename__ = "person_imports"
+    __table_args__ = (Index("ix_person_imports_region_id", "region_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str] = mapped_column(String(64))
+    # The importer's home region: the batch is visible to users whose scope contains it.
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    file_name: Mapped[str] = mapped_column(String(200))
+    file_hash: Mapped[str] = mapped_column(String(64))
+    file_format: Mapped[str] = mapped_column(String(16))  # xlsx | csv:utf-8 | csv:gb18030 …
+    status: Mapped[ImportStatus] = mapped_column(str_enum(ImportStatus, 16))
+    columns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_new: Mapped[int] = mapped_column(Integer, default=0)
+    rows_updated: Mapped[int] = mapped_column(Integer, default=0)
+    rows_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rows_refused: Mapped[int] = mapped_column(Integer, default=0)
+    # [[row, column label, reason, masked id], …] — never a full ID or phone.
+    errors: Mapped[list[list]] = mapped_column(JSON, default=list)
+    committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    region: Mapped[Region] = relationship(foreign_keys=[region_id], lazy="joined")
+
+
+class PersonImportItem(db.Model):
+    """A person written by a committed import batch (`change` new | updated)."""
+
+    __tablename__ = "person_import_items"
+    __table_args__ = (
+        Index("ix_person_import_items_person_id", "person_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("person_imports.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    change: Mapped[str] = mapped_column(String(8))
+
+
+class PersonBaseline(TimestampMixin, VersionMixin, db.Model):
+    """市外务工人数 at 31 December of `year - 1` for one county, as entered by the county officer
+    (value, where it comes from, as of which date). Drives the `year` target when present."""
+
+    __tablename__ = "person_baselines"
+    __table_args__ = (Index("uq_person_baselines_year_county", "year", "county_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    year: Mapped[int] = mapped_column(Integer)  # the target year Y (baseline date: Y-1-12-31)
+    value: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(200))
+    source_date: Mapped[date] = mapped_column(Date)
+    entered_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class PersonBaselineSnapshot(db.Model):
+    """The same figure computed from the library (`outside_since` ≤ 31 Dec Y-1 < `returned_on`
+    or not returned, active records), stored with the moment it was computed."""
+
+    __tablename__ = "person_baseline_snapshots"
+    __table_args__ = (Index("uq_person_baseline_snapshots_year_county", "year", "county_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -16,7 +16,7 @@ The per-character cache makes an import of 100,000 names cost a few thousand pyp
 from __future__ import annotations
 
 import itertools
-from functools import cache
+from functools import cache, lru_cache
 
 from pypinyin import Style, pinyin
 
@@ -63,6 +63,7 @@ def _syllable_for_sort(ch: str, first: bool) -> str:
     return f"~{ord(ch):x}"
 
 
+@lru_cache(maxsize=100_000)
 def sort_key(name: str) -> str:
     parts = []
     for index, ch in enumerate(c for c in name if c != MIDDLE_DOT):

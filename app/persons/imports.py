@@ -1,0 +1,738 @@
+"""Import of people from XLSX or CSV (issue 4 §1): template, preview, commit.
+
+- `template_xlsx()` — the template: a data sheet whose ID, phone and village-code columns are
+  formatted as text, an explanation sheet (each column, required or not, allowed codes) and the
+  village codes.
+- `check_file(actor, path, …)` reads the file streaming (python-calamine for XLSX; CSV decoded
+  as UTF-8 with or without BOM, else GB18030 — a superset of GBK — detected, never asked) and
+  validates every row with the person library's own validators (`operations.clean` with
+  preloaded `Lookups`, `validators.parse_id_number`). It returns the counts and every refused
+  row (row number, column, Chinese reason).
+- `preview_import` records a batch (`PersonImport`, status previewed) with those results;
+  `commit_import` checks the file again and writes it in the caller's transaction: new people
+  through the bulk write path (`write.insert_new_people`: raw executemany / COPY), existing IDs
+  updated in the columns the file has, where the cell is not blank. One audit row per batch;
+  `person_import_items` lists every person the batch wrote (the batch is traceable per person).
+  Any error raised while writing propagates: the caller rolls back and nothing is half-applied.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import bindparam, delete, insert, select, update
+
+from app.codes import operations as codes
+from app.codes.models import CodeList
+from app.core import audit, clock, crypto
+from app.core.access import person_scale as access
+from app.core.errors import Conflict, FieldErrors, Forbidden
+from app.core.masking import mask_id_number
+from app.core.validators import InvalidIdNumber, clean_id_input, parse_id_number
+from app.extensions import db
+from app.persons import columns, labels, write
+from app.persons import operations as ops
+from app.persons.models import (
+    ImportStatus,
+    Person,
+    PersonImport,
+    PersonImportItem,
+    PersonNameKey,
+)
+from app.regions.models import RegionLevel
+
+# Columns of the template, in order. The header of a file may use the label (with or without
+# the trailing `*` of required columns) or the field name.
+IMPORT_FIELDS = (
+    "id_number", "name", "phone", "village_code", "source", "status", "work_region", "work_city",
+    "work_industry", "occupation", "outside_since", "returned_on", "skills", "intention",
+    "intended_industry", "intended_form", "capital_need", "willing", "willing_basis", "capable",
+    "capable_basis", "creditworthy", "creditworthy_basis", "remarks",
+)
+REQUIRED_FOR_NEW = ("id_number", "name", "village_code", "source", "status")
+TEXT_COLUMNS = ("id_number", "phone", "village_code")
+HEADER_LABELS = {name: labels.FIELD_LABELS[name] for name in IMPORT_FIELDS}
+HEADER_LABELS["village_code"] = "户籍村（社区）代码"
+HEADER_ALIASES = {"身份证号": "id_number", "公民身份号码": "id_number", "手机号": "phone", "手机号码": "phone",
+                  "电话": "phone", "村（社区）代码": "village_code", "村代码": "village_code",
+                  "区划代码": "village_code", "资金需求": "capital_need"}
+ENUM_FIELDS = {"source": labels.SOURCE_LABELS, "status": labels.STATUS_LABELS,
+               "intention": labels.INTENTION_LABELS, "intended_form": labels.FORM_LABELS}
+CODE_FIELDS = {"work_region": CodeList.WORK_REGION, "work_industry": CodeList.INDUSTRY,
+               "intended_industry": CodeList.INDUSTRY}
+NOT_ASSESSED_WORDS = {"未评估", "待评估"}
+
+CHUNK_ROWS = 2000
+MAX_STORED_ERRORS = 20000
+ROW_LABEL = "整行"
+
+EXCEL_NUMBER_MESSAGE = ("身份证号码被 Excel 存成了数字，末几位已经丢失。请把该列设置为“文本”格式"
+                        "（或使用导入模板），重新录入号码后再导入。")
+
+
+class ImportFileError(FieldErrors):
+    """The file as a whole cannot be read (422 on the `file` field)."""
+
+    def __init__(self, message: str):
+        super().__init__(fields={"file": [message]})
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    kind: str  # "xlsx" | "csv"
+    encoding: str | None = None  # csv only: "utf-8-sig" | "utf-8" | "gb18030"
+
+    @property
+    def label(self) -> str:
+        if self.kind == "xlsx":
+            return "xlsx"
+        return {"utf-8-sig": "csv:utf-8-bom", "utf-8": "csv:utf-8", "gb18030": "csv:gb18030"}[self.encoding or "utf-8"]
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 with BOM, UTF-8 (the whole file decodes), else GB18030 (which reads GBK too)."""
+    with open(path, "rb") as handle:
+        head = handle.read(3)
+        if head == codecs.BOM_UTF8:
+            return "utf-8-sig"
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "gb18030"
+    return "utf-8"
+
+
+def file_kind(file_name: str) -> str:
+    ext = Path(file_name).suffix.lower()
+    if ext in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if ext in (".csv", ".txt"):
+        return "csv"
+    if ext == ".xls":
+        raise ImportFileError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入。")
+    raise ImportFileError("请上传 .xlsx 或 .csv 文件。")
+
+
+def open_source(path: Path, file_name: str) -> SourceFile:
+    kind = file_kind(file_name)
+    return SourceFile(path, kind, detect_encoding(path) if kind == "csv" else None)
+
+
+def iter_rows(source: SourceFile) -> Iterator[list[Any]]:
+    """Rows of the first sheet (or the CSV), header included, one at a time."""
+    if source.kind == "xlsx":
+        from python_calamine import CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_path(str(source.path))
+            sheet = workbook.get_sheet_by_index(0)
+            rows = sheet.iter_rows()
+        except Exception:  # noqa: BLE001 - calamine raises several error types for a bad file
+            raise ImportFileError("无法读取该 Excel 文件，请确认文件未损坏且为 .xlsx 格式。") from None
+        try:
+            yield from rows
+        finally:
+            workbook.close()
+        return
+    with open(source.path, encoding=source.encoding, newline="", errors="strict") as handle:
+        try:
+            yield from csv.reader(handle)
+        except UnicodeDecodeError:
+            raise ImportFileError("文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV。") from None
+        except csv.Error as error:
+            raise ImportFileError(f"CSV 格式有误：{error}") from None
+
+
+def _header_key(text: Any) -> str:
+    return re.sub(r"[\s*＊]", "", str(text or "")).replace("(", "（").replace(")", "）")
+
+
+_HEADER_MAP = {_header_key(label): name for name, label in HEADER_LABELS.items()}
+_HEADER_MAP.update({_header_key(label): name for name, label in labels.FIELD_LABELS.items() if name in IMPORT_FIELDS})
+_HEADER_MAP.update({name: name for name in IMPORT_FIELDS})
+_HEADER_MAP.update({_header_key(k): v for k, v in HEADER_ALIASES.items()})
+
+
+def map_header(row: list[Any]) -> list[str | None]:
+    """Field name per column (None for a column the import ignores). Refuses a file without the
+    ID column or with a column twice."""
+    fields: list[str | None] = []
+    for cell in row:
+        fields.append(_HEADER_MAP.get(_header_key(cell)))
+    if "id_number" not in fields:
+        raise ImportFileError("第 1 行应为列标题，且必须有“身份证号码”列（请使用导入模板）。")
+    seen: set[str] = set()
+    for name in fields:
+        if name is not None:
+            if name in seen:
+                raise ImportFileError(f"列“{HEADER_LABELS[name]}”出现了两次。")
+            seen.add(name)
+    return fields
+
+
+_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def cell_value(name: str, value: Any) -> Any:
+    """A cell as the text or value `operations.clean` takes; None when blank. An ID number
+    that Excel stored as a number is returned as the marker `_EXCEL_NUMBER`."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None
+        if name in ("outside_since", "returned_on"):
+            match = _DATE_TEXT.fullmatch(value)
+            if match:
+                try:
+                    return date(*(int(g) for g in match.groups()))
+                except ValueError:
+                    return value
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        if name == "id_number":
+            return _EXCEL_NUMBER
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return str(value)
+
+
+_EXCEL_NUMBER = object()
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    reason: str
+    id_masked: str = ""
+
+    def as_list(self) -> list:
+        return [self.row, self.column, self.reason, self.id_masked]
+
+
+@dataclass
+class CheckResult:
+    columns: list[str] = field(default_factory=list)
+    total: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused_rows: set[int] = field(default_factory=set)
+    errors: list[RowError] = field(default_factory=list)
+    person_ids: list[tuple[int, str]] = field(default_factory=list)  # (person id, new|updated)
+
+    @property
+    def refused(self) -> int:
+        return len(self.refused_rows)
+
+    def refuse(self, row: int, column: str, reason: str, id_masked: str = "") -> None:
+        self.refused_rows.add(row)
+        if len(self.errors) < MAX_STORED_ERRORS:
+            self.errors.append(RowError(row, column, reason, id_masked))
+
+
+# Columns read from an existing person to compare and validate an update.
+_CURRENT_COLUMNS = ("id", "village_id", "township_id", "county_id", "archived_at", "name", "phone_hash",
+                    "version") + tuple(f for f in ops.EDITABLE_FIELDS if f not in ("name", "phone", "village_code"))
+
+
+class _Context:
+    def __init__(self, actor) -> None:
+        self.actor = actor
+        self.lookups = ops.Lookups.load()
+        self.ring = crypto.ring()
+        self.home = access.import_home(actor)
+        self.labels = {f: {label: member.value for member, label in enum_labels.items()}
+                       for f, enum_labels in ENUM_FIELDS.items()}
+        self.code_labels = {f: {label: code for code, label in codes.labels(list_name).items()}
+                            for f, list_name in CODE_FIELDS.items()}
+        self.seen: dict[bytes, int] = {}
+        self.village_names = None
+
+    def in_scope(self, row) -> bool:
+        return access.region_row_in_scope(self.home, row)
+
+
+def _translate(ctx: _Context, values: dict[str, Any]) -> None:
+    """Chinese labels of enums and code lists to their codes; 未评估 to None."""
+    for name, mapping in ctx.labels.items():
+        value = values.get(name)
+        if isinstance(value, str) and value in mapping:
+            values[name] = mapping[value]
+    for name, mapping in ctx.code_labels.items():
+        value = values.get(name)
+        if isinstance(value, str) and value in mapping:
+            values[name] = mapping[value]
+    for name in ops.ASSESSMENT_FIELDS:
+        if values.get(name) in NOT_ASSESSED_WORDS:
+            values[name] = "none"
+
+
+@dataclass
+class _Pending:
+    row: int
+    info: Any
+    hash: bytes
+    values: dict[str, Any]
+
+
+def _errors_to_result(result: CheckResult, row: int, fields: dict[str, list[str]], masked: str) -> None:
+    for name, messages in fields.items():
+        column = HEADER_LABELS.get(name) or labels.FIELD_LABELS.get(name, name)
+        for message in messages:
+            result.refuse(row, column, message, masked)
+
+
+def _changes(current: Any, cleaned: dict[str, Any], ring) -> dict[str, Any]:
+    """Attribute values that differ from the stored record (phone compared by its hash)."""
+    changed: dict[str, Any] = {}
+    for name, value in cleaned.items():
+        if name == "village":
+            continue
+        if name == "phone":
+            if value is None:
+                if current.phone_hash is not None:
+                    changed["phone"] = None
+            elif current.phone_hash is None or bytes(current.phone_hash) != columns.phone_hash(value, ring):
+                changed["phone"] = value
+            continue
+        if getattr(current, name) != value:
+            changed[name] = value
+    return changed
+
+
+def _process_chunk(ctx: _Context, result: CheckResult, pending: list[_Pending], apply: bool) -> None:
+    if not pending:
+        return
+    table = Person.__table__
+    current_by_hash: dict[bytes, Any] = {}
+    hashes = [p.hash for p in pending]
+    for start in range(0, len(hashes), 900):
+        part = hashes[start:start + 900]
+        stmt = select(table.c.id_number_hash, *(table.c[c] for c in _CURRENT_COLUMNS)) \
+            .where(table.c.id_number_hash.in_(part))
+        for row in db.session.execute(stmt):
+            current_by_hash[bytes(row.id_number_hash)] = row
+    new_rows: list[dict[str, Any]] = []
+    updates: list[tuple[int, dict[str, Any], bool]] = []
+    for item in pending:
+        masked = mask_id_number(item.info.number)
+        current = current_by_hash.get(item.hash)
+        errors = ops._Errors()
+        values = item.values
+        if current is None:
+            missing = [n for n in REQUIRED_FOR_NEW if n != "id_number" and values.get(n) is None]
+            if "village_code" in values:
+                village = ctx.lookups.villages.get(values["village_code"])
+                if village is not None and village.level == RegionLevel.VILLAGE and not ctx.in_scope(village):
+                    errors.add("village_code", "该村（社区）不在您的管辖范围内，不能导入。")
+            cleaned = ops.clean(values, current=None, errors=errors, lookups=ctx.lookups)
+            for name in missing:
+                if name not in errors.fields:
+                    errors.add(name, f"新登记人员必须填写“{HEADER_LABELS[name]}”。")
+            if errors.fields:
+                _errors_to_result(result, item.row, errors.fields, masked)
+                continue
+            result.new += 1
+            if apply:
+                village = cleaned.pop("village")
+                name = cleaned.pop("name")
+                phone = cleaned.pop("phone", None)
+                new_rows.append(write.new_person_row(item.info, name, village, phone=phone, ring=ctx.ring,
+                                                     **cleaned))
+            continue
+        if not ctx.in_scope(current):
+            result.refuse(item.row, HEADER_LABELS["id_number"],
+                          "该身份证号码已在库中登记，且不在您的管辖范围内，不能通过导入修改。", masked)
+            continue
+        if current.archived_at is not None:
+            result.refuse(item.row, HEADER_LABELS["id_number"], "该人员记录已归档，不能通过导入修改。", masked)
+            continue
+        code = values.pop("village_code", None)
+        if code is not None:
+            village = ctx.lookups.villages.get(code)
+            if village is None or village.id != current.village_id:
+                result.refuse(item.row, HEADER_LABELS["village_code"],
+                              "与库中记录的户籍村不同；户籍村变更请由县级服务中心使用“迁移”功能办理。", masked)
+                continue
+        cleaned = ops.clean(values, current=current, errors=errors, lookups=ctx.lookups)
+        if errors.fields:
+            _errors_to_result(result, item.row, errors.fields, masked)
+            continue
+        changed = _changes(current, cleaned, ctx.ring)
+        if not changed:
+            result.unchanged += 1
+            continue
+        result.updated += 1
+        if apply:
+            updates.append((current.id, changed, current))
+    if apply:
+        ids = write.insert_new_people(new_rows)
+        result.person_ids.extend((pid, "new") for pid in ids)
+        _apply_updates(ctx, updates)
+        result.person_ids.extend((pid, "updated") for pid, _, _ in updates)
+
+
+def _apply_updates(ctx: _Context, updates: list) -> None:
+    """UPDATE the changed columns of existing people, grouped by the set of columns changed."""
+    if not updates:
+        return
+    table = Person.__table__
+    now = clock.now()
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    renamed: list[tuple[int, str]] = []
+    for person_id, changed, current in updates:
+        values: dict[str, Any] = {}
+        for name, value in changed.items():
+            if name == "name":
+                values.update(columns.name_columns(value))
+                renamed.append((person_id, value))
+            elif name == "phone":
+                values.update(columns.phone_columns(value, ctx.ring))
+            else:
+                values[name] = value
+        if any(name in changed for name in ops.ASSESSMENT_FIELDS):
+            after = {n: changed.get(n, getattr(current, n)) for n in ops.ASSESSMENT_FIELDS}
+            values["is_sanyou"] = columns.is_sanyou(after["willing"], after["capable"], after["creditworthy"])
+        values["updated_at"] = now
+        values["_id"] = person_id
+        values["_version"] = current.version + 1
+        groups.setdefault(tuple(sorted(values)), []).append(values)
+    for keys, rows in groups.items():
+        assignments = {k: bindparam(k) for k in keys if not k.startswith("_")}
+        assignments["version"] = bindparam("_version")
+        stmt = update(table).where(table.c.id == bindparam("_id")).values(assignments)
+        db.session.execute(stmt, rows, execution_options={"synchronize_session": False})
+    if renamed:
+        ids = [pid for pid, _ in renamed]
+        for start in range(0, len(ids), 900):
+            db.session.execute(delete(PersonNameKey.__table__)
+                               .where(PersonNameKey.__table__.c.person_id.in_(ids[start:start + 900])))
+        keys = [key for pid, name in renamed for key in columns.name_key_rows(pid, name)]
+        db.session.execute(insert(PersonNameKey.__table__), keys)
+
+
+def check_file(actor, source: SourceFile, *, apply: bool = False) -> CheckResult:
+    """Validate every row of `source`; with `apply`, also write the good rows (no commit)."""
+    ctx = _Context(actor)
+    result = CheckResult()
+    rows = iter_rows(source)
+    header = None
+    for first in rows:
+        if any(c not in (None, "") for c in first):
+            header = first
+            break
+    if header is None:
+        raise ImportFileError("文件是空的。")
+    fields = map_header(list(header))
+    result.columns = [name for name in fields if name is not None]
+    present = [(index, name) for index, name in enumerate(fields) if name is not None]
+    row_number = 1
+    pending: list[_Pending] = []
+    for raw in rows:
+        row_number += 1
+        if not any(c not in (None, "") for c in raw):
+            continue
+        result.total += 1
+        values: dict[str, Any] = {}
+        for index, name in present:
+            value = cell_value(name, raw[index] if index < len(raw) else None)
+            if value is not None:
+                values[name] = value
+        id_value = values.pop("id_number", None)
+        if id_value is _EXCEL_NUMBER:
+            result.refuse(row_number, HEADER_LABELS["id_number"], EXCEL_NUMBER_MESSAGE)
+            continue
+        if id_value is None:
+            result.refuse(row_number, HEADER_LABELS["id_number"], "请填写身份证号码。")
+            continue
+        try:
+            info = parse_id_number(id_value)
+        except InvalidIdNumber as error:
+            shown = clean_id_input(id_value)
+            result.refuse(row_number, HEADER_LABELS["id_number"], str(error),
+                          mask_id_number(shown) if len(shown) == 18 else "")
+            continue
+        number_hash = columns.id_hash(info.number, ctx.ring)
+        first_row = ctx.seen.get(number_hash)
+        if first_row is not None:
+            result.refuse(row_number, HEADER_LABELS["id_number"],
+                          f"与第 {first_row} 行的身份证号码重复（同一文件中每人只能出现一次）。",
+                          mask_id_number(info.number))
+            continue
+        ctx.seen[number_hash] = row_number
+        _translate(ctx, values)
+        pending.append(_Pending(row_number, info, number_hash, values))
+        if len(pending) >= CHUNK_ROWS:
+            _process_chunk(ctx, result, pending, apply)
+            pending = []
+    _process_chunk(ctx, result, pending, apply)
+    result.errors.sort(key=lambda e: e.row)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches
+
+
+def import_folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "person-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def stored_path(batch: PersonImport) -> Path:
+    ext = Path(batch.file_name).suffix.lower()
+    return import_folder() / f"{batch.file_hash}-{batch.id}{ext}"
+
+
+def save_upload(stream, file_name: str) -> tuple[Path, str]:
+    """Copy an uploaded stream to a temporary file, hashing it on the way."""
+    digest = hashlib.sha256()
+    path = import_folder() / f"upload-{uuid.uuid4().hex}{Path(file_name).suffix.lower()}"
+    with open(path, "wb") as out:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+            out.write(chunk)
+    return path, digest.hexdigest()
+
+
+def _safe_file_name(name: str | None) -> str:
+    name = os.path.basename((name or "").replace("\\", "/")).strip()
+    name = "".join(ch for ch in name if ch.isprintable())
+    return name[-200:] or "upload"
+
+
+def _fill(batch: PersonImport, result: CheckResult) -> None:
+    batch.columns = result.columns
+    batch.rows_total = result.total
+    batch.rows_new = result.new
+    batch.rows_updated = result.updated
+    batch.rows_unchanged = result.unchanged
+    batch.rows_refused = result.refused
+    batch.errors = [e.as_list() for e in result.errors]
+
+
+def preview_import(actor, stream, file_name: str | None) -> PersonImport:
+    """Check an uploaded file and record a previewed batch (the file is kept until commit)."""
+    if not access.can_import_persons(actor):
+        raise Forbidden("您的角色不能导入人员。")
+    name = _safe_file_name(file_name)
+    file_kind(name)  # refuses a wrong extension before saving anything
+    path, digest = save_upload(stream, name)
+    try:
+        source = open_source(path, name)
+        result = check_file(actor, source)
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    batch = PersonImport(user_id=actor.id, username=actor.username, region_id=access.import_home(actor).id,
+                         file_name=name, file_hash=digest, file_format=source.label,
+                         status=ImportStatus.PREVIEWED)
+    _fill(batch, result)
+    db.session.add(batch)
+    db.session.flush()
+    path.rename(stored_path(batch))
+    audit.record("person_import_preview", batch, actor=actor,
+                 detail=f"预览导入 {name}：共 {result.total} 行，新增 {result.new}，更新 {result.updated}，"
+                        f"无变化 {result.unchanged}，拒绝 {result.refused}")
+    db.session.flush()
+    return batch
+
+
+def commit_import(actor, batch: PersonImport) -> PersonImport:
+    """Write a previewed batch: the file is checked again (the library may have changed since
+    the preview) and its good rows written in the caller's transaction. Raises on any write
+    error; the caller rolls back (nothing half-applied)."""
+    if not access.can_commit_import(actor, batch):
+        raise Forbidden("只有上传该文件的用户可以确认导入。")
+    if batch.status != ImportStatus.PREVIEWED:
+        raise Conflict("该批次已经处理，不能再次导入。")
+    path = stored_path(batch)
+    if not path.exists():
+        raise Conflict("上传的文件已不存在，请重新上传。")
+    # Claim the batch first: on SQLite this takes the write lock, so ids assigned below are ours;
+    # a second commit of the same batch finds the status changed and gets 409.
+    claimed = db.session.execute(
+        update(PersonImport.__table__)
+        .where(PersonImport.__table__.c.id == batch.id, PersonImport.__table__.c.status == ImportStatus.PREVIEWED.value)
+        .values(status=ImportStatus.COMMITTED.value, committed_at=clock.now()))
+    if claimed.rowcount != 1:
+        raise Conflict("该批次已经处理，不能再次导入。")
+    source = open_source(path, batch.file_name)
+    result = check_file(actor, source, apply=True)
+    items = [{"batch_id": batch.id, "person_id": pid, "change": change} for pid, change in result.person_ids]
+    write.insert_rows(PersonImportItem.__table__, items)
+    db.session.refresh(batch)
+    _fill(batch, result)
+    audit.record("person_import", batch, actor=actor,
+                 changes={"new": result.new, "updated": result.updated, "unchanged": result.unchanged,
+                          "refused": result.refused},
+                 detail=f"导入 {batch.file_name}（批次 #{batch.id}，SHA-256 {batch.file_hash[:12]}…）："
+                        f"新增 {result.new}，更新 {result.updated}，无变化 {result.unchanged}，拒绝 {result.refused}")
+    db.session.flush()
+    return batch
+
+
+def discard_file(batch: PersonImport) -> None:
+    """Remove the stored upload (after commit: the library holds the data now)."""
+    stored_path(batch).unlink(missing_ok=True)
+
+
+def mark_failed(batch_id: int, actor, message: str) -> None:
+    """After a rolled-back commit: record the failure on the batch (own transaction)."""
+    db.session.execute(update(PersonImport.__table__).where(PersonImport.__table__.c.id == batch_id)
+                       .values(status=ImportStatus.FAILED.value))
+    audit.record("person_import", actor=actor, object_type="person_import", object_id=batch_id,
+                 result=audit.RESULT_FAILED, detail=message[:500])
+    db.session.flush()
+
+
+def visible_batches(actor, limit: int = 50) -> list[PersonImport]:
+    stmt = select(PersonImport).where(access.imports_condition(actor)).order_by(PersonImport.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+# ---------------------------------------------------------------------------------------------
+# Template and error report
+
+
+def template_xlsx() -> bytes:
+    """The import template: data sheet (text-formatted ID, phone and village-code columns), an
+    explanation sheet with each column and its codes, and the village codes."""
+    import xlsxwriter
+
+    from app.regions.models import Region
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    text = workbook.add_format({"num_format": 49})  # built-in "@": text
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    sheet = workbook.add_worksheet("人员名单")
+    for col, name in enumerate(IMPORT_FIELDS):
+        header = HEADER_LABELS[name] + ("*" if name in REQUIRED_FOR_NEW else "")
+        sheet.write_string(0, col, header, bold)
+        width = 22 if name in TEXT_COLUMNS else 14
+        sheet.set_column(col, col, width, text if name in TEXT_COLUMNS else None)
+    sheet.freeze_panes(1, 0)
+
+    notes = workbook.add_worksheet("填写说明")
+    notes.set_column(0, 0, 22)
+    notes.set_column(1, 1, 10)
+    notes.set_column(2, 2, 70)
+    for col, title in enumerate(("列名", "新登记必填", "说明与可填写的值")):
+        notes.write_string(0, col, title, bold)
+    general = [
+        "第 1 行为列标题，可删去不需要的列；列的顺序不限。",
+        "身份证号码、联系电话、户籍村（社区）代码三列已设为“文本”格式，请勿改为数字，否则身份证号码后几位会丢失。",
+        "库中已有的身份证号码按“更新”处理：只更新文件中有的列，空白单元格不改变库中的值。",
+        "支持 .xlsx 和 .csv（UTF-8 或 GBK 编码均可，系统自动识别）。",
+    ]
+    descriptions = _column_descriptions()
+    for row, name in enumerate(IMPORT_FIELDS, start=1):
+        notes.write_string(row, 0, HEADER_LABELS[name])
+        notes.write_string(row, 1, "是" if name in REQUIRED_FOR_NEW else "")
+        notes.write_string(row, 2, descriptions.get(name, ""), wrap)
+    for offset, line in enumerate(general, start=len(IMPORT_FIELDS) + 2):
+        notes.write_string(offset, 0, "注意" if offset == len(IMPORT_FIELDS) + 2 else "")
+        notes.write_string(offset, 2, line, wrap)
+
+    villages = workbook.add_worksheet("村（社区）代码")
+    villages.set_column(0, 0, 16, text)
+    villages.set_column(1, 1, 50)
+    villages.write_string(0, 0, "代码", bold)
+    villages.write_string(0, 1, "名称", bold)
+    stmt = select(Region).where(Region.level == RegionLevel.VILLAGE).order_by(Region.code)
+    for row, region in enumerate(db.session.scalars(stmt), start=1):
+        villages.write_string(row, 0, region.code)
+        villages.write_string(row, 1, region.full_name)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _column_descriptions() -> dict[str, str]:
+    def enum_text(mapping) -> str:
+        return "；".join(f"{m.value} 或 {label}" for m, label in mapping.items())
+
+    def code_text(list_name: CodeList) -> str:
+        return "；".join(f"{code} 或 {label}" for code, label in codes.choices(list_name).items())
+
+    yes_no = "是 / 否 / 未评估（空白表示不改变）"
+    return {
+        "id_number": "18 位居民身份证号码（15 位旧号码自动转换），性别和出生日期由号码得出。",
+        "name": "汉字姓名，少数民族姓名用间隔号“·”。",
+        "phone": "手机号（11 位）或带区号的固定电话，如 0717-6543210。",
+        "village_code": "12 位村（社区）区划代码，见“村（社区）代码”表；只能导入您管辖范围内的村。",
+        "source": enum_text(labels.SOURCE_LABELS),
+        "status": enum_text(labels.STATUS_LABELS),
+        "work_region": code_text(CodeList.WORK_REGION),
+        "work_industry": code_text(CodeList.INDUSTRY),
+        "intended_industry": code_text(CodeList.INDUSTRY),
+        "outside_since": "日期，如 2023-03-01。",
+        "returned_on": "日期，如 2025-01-20；不能早于外出务工起始日期。",
+        "skills": "多项用顿号或逗号分隔，最多 20 项。",
+        "intention": enum_text(labels.INTENTION_LABELS),
+        "intended_form": enum_text(labels.FORM_LABELS),
+        "capital_need": "整数，单位元。",
+        "willing": yes_no, "capable": yes_no, "creditworthy": yes_no,
+        "willing_basis": "评估为是或否时必填，200 字以内。",
+        "capable_basis": "评估为是或否时必填，200 字以内。",
+        "creditworthy_basis": "评估为是或否时必填，200 字以内。",
+    }
+
+
+def error_report_xlsx(batch: PersonImport) -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = workbook.add_format({"bold": True})
+    sheet = workbook.add_worksheet("未通过的行")
+    sheet.write_string(0, 0, f"导入批次 #{batch.id} {batch.file_name} 的错误报告", bold)
+    for col, title in enumerate(("行号", "列", "原因", "身份证号码（脱敏）")):
+        sheet.write_string(1, col, title, bold)
+    sheet.set_column(1, 1, 20)
+    sheet.set_column(2, 2, 70)
+    sheet.set_column(3, 3, 22)
+    for row, (number, column, reason, masked) in enumerate(batch.errors or [], start=2):
+        sheet.write_number(row, 0, number)
+        sheet.write_string(row, 1, column)
+        sheet.write_string(row, 2, reason)
+        sheet.write_string(row, 3, masked or "")
+    workbook.close()
+    return buffer.getvalue()
+

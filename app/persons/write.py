@@ -1,0 +1,143 @@
+"""The fast write path for many new people: the import and the benchmark generator (issue 4).
+
+Rows are built by `bulk.person_row` (the same derived columns as every other writer: cipher,
+hash, mask, gender, birth date, `name_sort`, `is_sanyou`); this module writes them without the
+ORM and without RETURNING:
+
+- ids are allocated up front (`allocate_ids`: `nextval` of the sequence on PostgreSQL; on SQLite
+  `max(id) + 1 …`, safe because the caller's transaction already holds the write lock — the
+  import claims its batch row first, the generator is alone);
+- values go through each column's own SQLAlchemy bind processor (so the stored format is the
+  ORM's: dates, UTC datetimes, JSON, enums), then to the driver: `cursor.executemany` on SQLite,
+  `COPY … FROM STDIN` on PostgreSQL;
+- the name search keys of the new people follow the same way (`person_name_keys`), computed once
+  per distinct name.
+
+Everything runs in the caller's transaction: a failure raises and the caller rolls back.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import JSON, Table, func, select, text
+
+from app.core import clock, crypto
+from app.core.validators import IdNumberInfo
+from app.extensions import db
+from app.persons import bulk
+from app.persons.models import Person, PersonNameKey
+from app.persons.names import search_keys
+
+BATCH_ROWS = 5000
+
+
+def new_person_row(info: IdNumberInfo, name: str, village: Any, *, phone: str | None = None,
+                   ring: crypto.KeyRing | None = None, **fields: Any) -> dict[str, Any]:
+    """Column values of one new person (see `bulk.person_row`)."""
+    return bulk.person_row(info, name, village, phone=phone, ring=ring, **fields)
+
+
+@lru_cache(maxsize=200_000)
+def name_keys(name: str) -> tuple[str, ...]:
+    return tuple(sorted(search_keys(name)))
+
+
+def _is_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def allocate_ids(count: int) -> list[int]:
+    """`count` new person ids (see the module docstring for why this is safe on SQLite)."""
+    if count <= 0:
+        return []
+    if _is_postgres():
+        rows = db.session.execute(
+            text("SELECT nextval(pg_get_serial_sequence('persons', 'id')) FROM generate_series(1, :n)"),
+            {"n": count})
+        return [r[0] for r in rows]
+    start = (db.session.scalar(select(func.max(Person.id))) or 0) + 1
+    return list(range(start, start + count))
+
+
+MEMO_LIMIT = 50_000
+
+
+def insert_rows(table: Table, rows: Iterable[dict[str, Any]], names: Sequence[str] | None = None) -> int:
+    """Insert plain dict rows (every row has the same keys) through the driver in the current
+    transaction. Returns the number of rows.
+
+    Each value goes through its column's bind processor, memoised per column: enums, booleans,
+    dates, timestamps of one batch and empty JSON lists repeat across rows, so each distinct
+    value is converted once."""
+    rows = list(rows) if not isinstance(rows, list) else rows
+    if not rows:
+        return 0
+    names = list(names or rows[0].keys())
+    dialect = db.session.get_bind().dialect
+    converters = []
+    for index, name in enumerate(names):
+        process = table.c[name].type._cached_bind_processor(dialect)
+        if process is not None:
+            converters.append((index, {}, process, isinstance(table.c[name].type, JSON)))
+    getter = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+
+    def tuples(chunk):
+        out = []
+        for row in chunk:
+            values = list(getter(row))
+            for index, memo, process, is_json in converters:
+                value = values[index]
+                if value is None:
+                    continue
+                key = tuple(value) if is_json and isinstance(value, list) else value
+                found = memo.get(key, memo)
+                if found is memo:
+                    found = process(value)
+                    if len(memo) < MEMO_LIMIT:
+                        memo[key] = found
+                values[index] = found
+            out.append(values)
+        return out
+
+    connection = db.session.connection()
+    raw = connection.connection.driver_connection
+    if _is_postgres():
+        columns = ", ".join(f'"{n}"' for n in names)
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+            for start in range(0, len(rows), BATCH_ROWS):
+                for values in tuples(rows[start:start + BATCH_ROWS]):
+                    copy.write_row(values)
+    else:
+        columns = ", ".join(f'"{n}"' for n in names)
+        marks = ", ".join("?" for _ in names)
+        # Table and column names come from the SQLAlchemy metadata, never from input.
+        sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'  # noqa: S608
+        cursor = raw.cursor()
+        try:
+            for start in range(0, len(rows), BATCH_ROWS):
+                cursor.executemany(sql, tuples(rows[start:start + BATCH_ROWS]))
+        finally:
+            cursor.close()
+    return len(rows)
+
+
+def insert_new_people(rows: list[dict[str, Any]]) -> list[int]:
+    """Insert new people (rows from `new_person_row`) and their name keys; returns their ids in
+    the order of `rows`. A duplicate ID number violates the unique hash and raises."""
+    if not rows:
+        return []
+    ids = allocate_ids(len(rows))
+    now = clock.now()  # one timestamp per batch: the moment it was written
+    for person_id, row in zip(ids, rows, strict=True):
+        row["id"] = person_id
+        row["created_at"] = row["updated_at"] = now
+    insert_rows(Person.__table__, rows)
+    # In key order: the key table is a B-tree clustered on (key, person_id), and sorted inserts
+    # touch each page once instead of jumping across the tree for every row.
+    pairs = sorted((key, person_id) for person_id, row in zip(ids, rows, strict=True)
+                   for key in name_keys(row["name"]))
+    insert_rows(PersonNameKey.__table__, [{"key": k, "person_id": p} for k, p in pairs], ("key", "person_id"))
+    return ids
