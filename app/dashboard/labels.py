@@ -23,7 +23,7 @@ STATUS_LABELS = {
 }
 STATUS_TONES = {"ahead": "success", "behind": "warning", "late": "danger", "none": "secondary"}
 
-BASELINE_SOURCE_LABELS = {"entered": "县级填报", "computed": "信息库测算", None: "无基数"}
+BASELINE_SOURCE_LABELS = {"entered": "县级填报", "computed": "信息库统计", None: "无基数"}
 
 METRIC_LABELS = {
     "people": "信息库人数",

@@ -216,13 +216,10 @@ class BaselineFigure:
 
 def baselines(year: int) -> dict[int, BaselineFigure]:
     """{county id: baseline} for the target year `year` (people working outside the city at the
-    previous year-end), from the person library's baselines (issue 4 §3)."""
-    try:
-        from app.persons.baselines import baselines_for_year
-    except ImportError:  # issue 4's baselines are not part of this build: every county shows 无基数
-        return {}
-    return {county_id: BaselineFigure(getattr(b, "value", None), getattr(b, "source", None))
-            for county_id, b in baselines_for_year(year).items()}
+    previous year-end: entered by the county, else computed from the library; issue 4 §3)."""
+    from app.persons.baselines import baselines_for_year
+
+    return {county_id: BaselineFigure(b.value, b.source) for county_id, b in baselines_for_year(year).items()}
 
 
 # ---------------------------------------------------------------------------------------------

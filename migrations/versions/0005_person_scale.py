@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005_person_scale'
-down_revision = '0002_persons'
+down_revision = '0004_subsidies'
 branch_labels = None
 depends_on = None
 

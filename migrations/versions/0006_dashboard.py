@@ -1,7 +1,7 @@
 """dashboard: counter tables kept by triggers, yearly targets and settings
 
 Revision ID: 0006_dashboard
-Revises: 0004_subsidies
+Revises: 0005_person_scale
 Create Date: 2026-11-28
 
 `village_person_counts` and `village_case_counts` are written only by the triggers created here
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_dashboard'
-down_revision = '0004_subsidies'
+down_revision = '0005_person_scale'
 branch_labels = None
 depends_on = None
 

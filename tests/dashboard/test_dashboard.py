@@ -69,7 +69,7 @@ def test_target_is_two_percent_of_the_baseline_rounded_up(demo, login_as, fixed_
     assert data["rows"][-1]["name"] == "全市合计" and data["rows"][-1]["target"] == 328
     assert len(data["rows"]) == 15  # 13 NBS units, 宜昌高新区, the city total
     html = login_as("demo_city").get("/dashboard/?year=2026").text
-    assert "县级填报" in html and "信息库测算" in html
+    assert "县级填报" in html and "信息库统计" in html
 
 
 def test_every_county_officer_sees_all_totals_but_drills_only_into_their_own(demo, login_as):
@@ -219,3 +219,17 @@ def test_city_admin_sets_the_yearly_targets(demo, login_as):
     stale = client.post("/dashboard/settings?year=2026", data={"loan_target": "1", "version": "99"})
     assert stale.status_code == 409
     assert login_as("demo_county").get("/dashboard/settings").status_code == 403
+
+
+def test_baselines_come_from_the_person_library(demo, login_as):
+    """Entered figure (issue 4) drives the target; counties without one show 无基数."""
+    from app.auth.models import User
+    from app.persons.baselines import enter_baseline
+
+    officer = db.session.scalar(select(User).where(User.username == "demo_county"))
+    enter_baseline(officer, by_code(YILING), 2026, value=30_001, source="2025 年统计年报",
+                   source_date=date(2026, 1, 15), expected_version=None)
+    db.session.commit()
+    rows = {r["code"]: r for r in login_as("demo_city").get("/api/v1/targets?year=2026").json["rows"]}
+    assert rows[YILING]["baseline"] == 30_001 and rows[YILING]["baseline_source"] == "entered"
+    assert rows[YILING]["target"] == 601
