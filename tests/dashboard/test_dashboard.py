@@ -201,24 +201,30 @@ def test_print_view_is_a4_landscape(demo, login_as):
 
 def test_city_admin_sets_the_yearly_targets(demo, login_as):
     client = login_as("demo_city")
-    page = client.get("/dashboard/settings?year=2026")
+    page = client.get("/dashboard/settings?year=2025")
     assert page.status_code == 200
-    response = client.post("/dashboard/settings?year=2026", data={
+    response = client.post("/dashboard/settings?year=2025", data={
         "count_incomers": "y", "loan_target": "50000000", "provincial_parks": "2", "municipal_parks": "2",
         "typical_cases": "5", "trainees": "3000", "version": ""})
     assert response.status_code == 302
-    settings = db.session.get(TargetYear, 2026)
+    settings = db.session.get(TargetYear, 2025)
     assert settings.count_incomers and settings.loan_target == 50_000_000
-    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "target_year_update")).one()
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "target_year_update",
+                                                        AuditEntry.object_id == "2025")).one()
     assert entry.changes["loan_target"] == [None, 50_000_000]
-    html = client.get("/dashboard/?year=2026").text
+    html = client.get("/dashboard/?year=2025").text
     assert "50,000,000" in html and TargetCode.TRAINEES.label in html
     assert "入乡人员创办的主体计入目标" in html
-    bad = client.post("/dashboard/settings?year=2026", data={"loan_target": "-5", "version": str(settings.version)})
+    bad = client.post("/dashboard/settings?year=2025", data={"loan_target": "-5", "version": str(settings.version)})
     assert bad.status_code == 422
-    stale = client.post("/dashboard/settings?year=2026", data={"loan_target": "1", "version": "99"})
+    stale = client.post("/dashboard/settings?year=2025", data={"loan_target": "1", "version": "99"})
     assert stale.status_code == 409
     assert login_as("demo_county").get("/dashboard/settings").status_code == 403
+
+
+def test_demo_sets_this_years_targets(demo, login_as):
+    html = login_as("demo_county").get("/dashboard/").text
+    assert "80,000,000 元" in html and "推荐典型案例（每县）" in html
 
 
 def test_baselines_come_from_the_person_library(demo, login_as):
