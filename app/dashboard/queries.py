@@ -139,6 +139,8 @@ class Context:
     year: int
     settings: TargetYear
     today: date
+    # Per-computation memo: sources that answer several metrics with one query keep it here.
+    memo: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select, true
 
 from app.businesses.models import Business, BusinessKindSetting
 from app.cases.models import Case
@@ -67,12 +67,33 @@ def business_condition(which: str, ctx: Context) -> Any:
     return and_(*conditions)
 
 
+def _business_counts(parent: Region | None, ctx: Context) -> dict[str, dict[int, int]]:
+    """The three business figures for the children of `parent` in one grouped query."""
+    key = ("businesses", parent.id if parent is not None else None)
+    if key not in ctx.memo:
+        column, condition = owned_grouping(Business, parent)
+        enterprise = Business.kind.in_(_enterprise_kinds())
+        counted = true() if ctx.settings.count_incomers else ~INCOMER
+        stmt = (select(column,
+                       func.sum(case((counted, 1), else_=0)),
+                       func.sum(case((and_(counted, enterprise), 1), else_=0)),
+                       func.sum(case((INCOMER, 1), else_=0)))
+                .select_from(Business).join(Person, Person.id == Business.founder_id)
+                .where(condition, _year_range(Business.registered_on, ctx.year)).group_by(column))
+        found: dict[str, dict[int, int]] = {"new_entities": {}, "new_enterprises": {}, "incomer_entities": {}}
+        for group, entities, enterprises, incomers in db.session.execute(stmt):
+            if group is None:
+                continue
+            found["new_entities"][group] = int(entities or 0)
+            found["new_enterprises"][group] = int(enterprises or 0)
+            found["incomer_entities"][group] = int(incomers or 0)
+        ctx.memo[key] = found
+    return ctx.memo[key]
+
+
 def _business_grouped(which: str) -> Callable[[Region | None, Context], dict[int, int]]:
     def grouped(parent: Region | None, ctx: Context) -> dict[int, int]:
-        column, condition = owned_grouping(Business, parent)
-        stmt = (select(column, func.count()).select_from(Business).join(Person, Person.id == Business.founder_id)
-                .where(condition, business_condition(which, ctx)).group_by(column))
-        return {key: int(n) for key, n in db.session.execute(stmt) if key is not None}
+        return _business_counts(parent, ctx)[which]
 
     return grouped
 
