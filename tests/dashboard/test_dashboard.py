@@ -11,9 +11,11 @@ from sqlalchemy import select
 
 from app.core import clock
 from app.core.audit import AuditEntry
-from app.dashboard import queries
+from app.dashboard import counters, queries
 from app.dashboard.models import TargetCode, TargetYear
 from app.extensions import db
+from app.persons.models import Person
+from app.regions.models import Region, RegionLevel
 from app.regions.operations import by_code
 from tests.persons.factories import create_person
 
@@ -239,3 +241,27 @@ def test_baselines_come_from_the_person_library(demo, login_as):
     rows = {r["code"]: r for r in login_as("demo_city").get("/api/v1/targets?year=2026").json["rows"]}
     assert rows[YILING]["baseline"] == 30_001 and rows[YILING]["baseline_source"] == "entered"
     assert rows[YILING]["target"] == 601
+
+
+def test_a_region_move_moves_the_totals(demo, login_as):
+    """Counters are per village: moving 大中坝村 to a 秭归县 township moves its people with it."""
+    from app.regions.operations import move_region
+    from tests.persons.factories import city_admin
+
+    client = login_as("demo_city")
+
+    def people():
+        rows = {r["code"]: r for r in client.get("/api/v1/targets").json["rows"]}
+        return rows[YILING]["people"], rows[ZIGUI]["people"], rows["4205"]["people"]
+
+    yiling, zigui, city_total = people()
+    village = by_code(DAZHONGBA)
+    moved = db.session.scalar(select(db.func.count()).select_from(Person).where(
+        Person.village_id == village.id, Person.archived_at.is_(None)))
+    township = db.session.scalars(select(Region).where(Region.county_id == by_code(ZIGUI).id,
+                                                       Region.level == RegionLevel.TOWNSHIP)).first()
+    move_region(city_admin(), village, township, reason="区划调整测试")
+    db.session.commit()
+    assert moved > 0
+    assert people() == (yiling - moved, zigui + moved, city_total)
+    assert counters.differences() == {}
