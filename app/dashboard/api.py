@@ -2,7 +2,6 @@
 totals for every dashboard viewer), the city total last."""
 from __future__ import annotations
 
-from flask import request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -60,8 +59,9 @@ def row_json(row: queries.TargetRow) -> dict:
 @blp.route("")
 class Targets(MethodView):
     @rule(access.DASHBOARD_ROLES)
+    @blp.arguments(YearArgs, location="query")
     @blp.response(200, TargetTableSchema)
-    def get(self):
+    def get(self, args):
         """各县（市、区）及全市合计的年度目标进度"""
-        year = queries.parse_year(request.args.get("year"))
+        year = queries.parse_year(args.get("year"))
         return {"year": year, "rows": [row_json(r) for r in queries.target_table(current_user, year)]}
