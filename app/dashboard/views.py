@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.core import clock, nav
+from app.core import audit, clock, nav
 from app.core.access import dashboard as access
 from app.core.access import rule
 from app.core.access.roles import Role
@@ -186,6 +186,10 @@ def export_records(region_id: int, metric_key: str):
     stmt = queries.records(current_user, region, metric, year)
     header, rows = queries.record_rows(metric, stmt)
     data = exports.workbook(f"{metric.label}名单 · {region.full_name}", year, _scope_label(), header, rows)
+    # A list of named records leaves the system (masked): recorded like the person exports.
+    audit.record("dashboard_export", actor=current_user, object_type="region", object_id=region.id,
+                 detail=f"{metric.label}名单（{year} 年），{queries.count(stmt)} 条")
+    db.session.commit()
     return _xlsx(data, f"{metric.label}_{region.name}_{year}.xlsx")
 
 

@@ -193,6 +193,8 @@ def test_drill_list_xlsx_reads_back_masked(demo, login_as):
     page = client.get(f"/dashboard/regions/{village.id}/people").text
     assert len(data) == number(re.search(r'class="record-total">([\d,]+)<', page).group(1))
     assert all("*" in r[1] for r in data)
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "dashboard_export")).one()
+    assert entry.object_id == str(village.id) and f"{len(data)} 条" in entry.detail
 
 
 def test_print_view_is_a4_landscape(demo, login_as):
