@@ -137,3 +137,58 @@ def test_migrations_create_the_triggers(tmp_path):
         assert "village_case_counts" in inspect(db.engine).get_table_names()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_random_mix_of_writes_keeps_every_counter_equal_to_a_fresh_count(demo):
+    """Seeded random inserts, assessment changes, moves, archives, restores, deletes and cases."""
+    import random
+
+    from app.cases import operations as case_ops
+    from app.regions.models import Region, RegionLevel
+    from tests.cases.factories import create_case
+
+    rng = random.Random(20261128)
+    admin = city_admin()
+    villages = list(db.session.scalars(select(Region).where(Region.level == RegionLevel.VILLAGE,
+                                                            Region.code.like("420506103%")).limit(4)))
+    people = []
+    cases = []
+    for _ in range(40):
+        action = rng.choice(["create", "create", "assess", "move", "archive", "restore", "delete", "case",
+                             "close"])
+        live = [p for p in people if p.archived_at is None]
+        if action == "create" or not people:
+            people.append(create_person(village_code=rng.choice(villages).code,
+                                        **(SANYOU if rng.random() < 0.5 else {})))
+        elif action == "assess" and live:
+            p = rng.choice(live)
+            ops.update_person(admin, p, {"capable": not p.capable, "capable_basis": "复核"}, expected_version=p.version)
+        elif action == "move" and live:
+            p = rng.choice(live)
+            target = rng.choice([v for v in villages if v.id != p.village_id])
+            ops.move_person(admin, p, target, reason="迁移", expected_version=p.version)
+        elif action == "archive" and live:
+            p = rng.choice(live)
+            ops.archive_person(admin, p, reason="测试", expected_version=p.version)
+        elif action == "restore":
+            archived = [p for p in people if p.archived_at is not None]
+            if archived:
+                p = rng.choice(archived)
+                ops.restore_person(admin, p, expected_version=p.version)
+        elif action == "delete":
+            p = people.pop(rng.randrange(len(people)))
+            if any(c.person_id == p.id for c in cases):
+                people.append(p)
+                continue
+            db.session.execute(delete(PersonNameKey).where(PersonNameKey.person_id == p.id))
+            db.session.execute(delete(Person).where(Person.id == p.id))
+        elif action == "case" and live:
+            candidates = [p for p in live if all(c.person_id != p.id for c in cases)]
+            if candidates:
+                cases.append(create_case(person=rng.choice(candidates), commit=False))
+        elif action == "close" and cases:
+            c = rng.choice(cases)
+            if c.closed_on is None:
+                case_ops.change_stage(c, "closed", admin, "测试结案")
+        db.session.commit()
+        assert counters.differences() == {}, action
