@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import init_api
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
+    from app.cases.views import bp as cases_bp
     from app.codes.views import bp as codes_bp
     from app.main.views import bp as main_bp
     from app.persons.views import bp as persons_bp
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, regions_bp, codes_bp, audit_bp, persons_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(cases_bp)
 
     from app.dashboard.views import bp as dashboard_bp
 

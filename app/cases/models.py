@@ -83,6 +83,8 @@ class ItemStatus(_Labelled):
 
 
 OPEN_ITEM_STATUSES = (ItemStatus.TODO, ItemStatus.IN_PROGRESS)
+# The predicate of the partial "unstaffed" indexes; `queries.without_both_ones` repeats it exactly.
+UNSTAFFED = "closed_on IS NULL AND (specialist_id IS NULL OR mentor_id IS NULL)"
 
 
 class Case(RegionOwnedMixin, TimestampMixin, VersionMixin, db.Model):
@@ -96,8 +98,15 @@ class Case(RegionOwnedMixin, TimestampMixin, VersionMixin, db.Model):
         Index("ix_cases_county_due", "county_id", "next_due_on"),
         Index("ix_cases_township_due", "township_id", "next_due_on"),
         Index("ix_cases_village_due", "village_id", "village_due_on"),
+        Index("ix_cases_next_due", "next_due_on"),
         Index("ix_cases_county_stage", "county_id", "stage"),
         Index("ix_cases_township_stage", "township_id", "stage"),
+        # Open cases still missing one of the two "1"s (the township / county / city queue).
+        Index("ix_cases_unstaffed_county", "county_id", "opened_on",
+              sqlite_where=text(UNSTAFFED), postgresql_where=text(UNSTAFFED)),
+        Index("ix_cases_unstaffed_township", "township_id", "opened_on",
+              sqlite_where=text(UNSTAFFED), postgresql_where=text(UNSTAFFED)),
+        Index("ix_cases_unstaffed", "opened_on", sqlite_where=text(UNSTAFFED), postgresql_where=text(UNSTAFFED)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

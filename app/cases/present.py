@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.cases.labels import ENUM_LABELS, STAGE_LABELS
-from app.cases.models import Case, ServiceItem
+from app.cases.models import Case, CaseAssignment, ServiceItem
 from app.cases.timeline import TimelineEntry, timeline
 from app.codes import operations as codes
 from app.codes.models import CodeList
@@ -106,5 +106,10 @@ def case_json(user: Any, case: Case, *, detail: bool = False, full_phone: str | 
 
         items = db.session.scalars(select(ServiceItem).where(ServiceItem.case_id == case.id).order_by(ServiceItem.id))
         out["services"] = [item_json(i) for i in items]
+        history = db.session.scalars(select(CaseAssignment).where(CaseAssignment.case_id == case.id)
+                                     .order_by(CaseAssignment.id))
+        out["assignments"] = [{"role": a.role.value, "user": _user_json(a.user)["username"],
+                               "previous": a.previous_user.username if a.previous_user else None,
+                               "reason": a.reason, "at": a.at} for a in history]
         out["timeline"] = [entry_json(e) for e in timeline(case)]
     return iso(out)

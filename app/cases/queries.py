@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, false, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, exists, false, func, or_, select, union
 
 from app.auth.models import User
 from app.cases.models import OPEN_ITEM_STATUSES, Case, CaseRequest, CaseStage, RequestStatus, ServiceItem
@@ -111,16 +110,16 @@ class Queue:
     items: list[ServiceItem] = field(default_factory=list)
 
 
-def _case_queue(key: str, condition: Any, order: Any) -> Queue:
+def _case_queue(key: str, condition: Any, order: Any, limit: int) -> Queue:
     count = db.session.scalar(select(func.count()).select_from(Case).where(condition)) or 0
-    cases = list(db.session.scalars(select(Case).where(condition).order_by(*order, Case.id).limit(QUEUE_LIMIT)))
+    cases = list(db.session.scalars(select(Case).where(condition).order_by(*order, Case.id).limit(limit)))
     return Queue(key, count, cases=cases)
 
 
-def pending_requests(user: Any) -> Queue:
+def pending_requests(user: Any, limit: int = QUEUE_LIMIT) -> Queue:
     condition = and_(CaseRequest.status == RequestStatus.PENDING, region_scope(user, CaseRequest))
     count = db.session.scalar(select(func.count()).select_from(CaseRequest).where(condition)) or 0
-    rows = list(db.session.scalars(select(CaseRequest).where(condition).order_by(CaseRequest.id).limit(QUEUE_LIMIT)))
+    rows = list(db.session.scalars(select(CaseRequest).where(condition).order_by(CaseRequest.id).limit(limit)))
     return Queue("requests", count, requests=rows)
 
 
@@ -128,49 +127,50 @@ def _open_item_exists():
     return exists().where(ServiceItem.case_id == Case.id, ServiceItem.status.in_(OPEN_ITEM_STATUSES))
 
 
-def village_followups(user: Any) -> Queue:
+def village_followups(user: Any, limit: int = QUEUE_LIMIT) -> Queue:
     """Cases in the village with a planned visit due (within DUE_SOON_DAYS) or an open service item."""
     until = today() + timedelta(days=DUE_SOON_DAYS)
     condition = and_(region_scope(user, Case), is_open(), or_(Case.village_due_on <= until, _open_item_exists()))
-    return _case_queue("village_followups", condition, (Case.village_due_on.is_(None), Case.village_due_on))
+    return _case_queue("village_followups", condition, (Case.village_due_on.is_(None), Case.village_due_on), limit)
 
 
-def my_due(user: Any) -> Queue:
+def my_due(user: Any, limit: int = QUEUE_LIMIT) -> Queue:
     """The assignee's cases whose own contact is due within DUE_SOON_DAYS or overdue."""
     until = today() + timedelta(days=DUE_SOON_DAYS)
     condition = and_(is_open(), own_due_condition(user, until))
-    return _case_queue("my_due", condition, (Case.next_due_on,))
+    return _case_queue("my_due", condition, (Case.next_due_on,), limit)
 
 
-def without_both_ones(user: Any) -> Queue:
-    condition = and_(region_scope(user, Case), is_open(),
+def without_both_ones(user: Any, limit: int = QUEUE_LIMIT) -> Queue:
+    # Exactly the predicate of the partial indexes ix_cases_unstaffed_* (models.UNSTAFFED), so
+    # that the planners use them.
+    condition = and_(region_scope(user, Case), Case.closed_on.is_(None),
                      or_(Case.specialist_id.is_(None), Case.mentor_id.is_(None)))
-    return _case_queue("without_ones", condition, (Case.opened_on,))
+    return _case_queue("without_ones", condition, (Case.opened_on,), limit)
 
 
-def overdue_cases(user: Any) -> Queue:
+def overdue_cases(user: Any, limit: int = QUEUE_LIMIT) -> Queue:
     condition = and_(region_scope(user, Case), is_open(), Case.next_due_on < today())
-    return _case_queue("overdue", condition, (Case.next_due_on,))
+    return _case_queue("overdue", condition, (Case.next_due_on,), limit)
 
 
-def reassignment_queue(user: Any) -> Queue:
+def reassignment_queue(user: Any, limit: int = QUEUE_LIMIT) -> Queue:
     """Open cases whose specialist or mentor account is deactivated (auth marks deactivated users
-    inactive; their cases need a new assignee)."""
-    specialist, mentor = aliased(User), aliased(User)
-    inactive = or_(
-        exists().where(specialist.id == Case.specialist_id, specialist.is_active_account.is_(False)),
-        exists().where(mentor.id == Case.mentor_id, mentor.is_active_account.is_(False)),
-    )
-    condition = and_(region_scope(user, Case), is_open(), inactive)
-    return _case_queue("reassign", condition, (Case.opened_on,))
+    inactive; their cases need a new assignee). Inactive accounts are few: the cases are found
+    through the owner indexes."""
+    inactive = select(User.id).where(User.is_active_account.is_(False))
+    assigned_to_inactive = union(select(Case.id).where(Case.specialist_id.in_(inactive), is_open()),
+                                 select(Case.id).where(Case.mentor_id.in_(inactive), is_open()))
+    condition = and_(region_scope(user, Case), is_open(), Case.id.in_(assigned_to_inactive))
+    return _case_queue("reassign", condition, (Case.opened_on,), limit)
 
 
-def items_past_due(user: Any) -> Queue:
+def items_past_due(user: Any, limit: int = QUEUE_LIMIT) -> Queue:
     condition = and_(ServiceItem.status.in_(OPEN_ITEM_STATUSES), ServiceItem.due_on < today(),
                      ServiceItem.case_id.in_(select(Case.id).where(region_scope(user, Case), is_open())))
     count = db.session.scalar(select(func.count()).select_from(ServiceItem).where(condition)) or 0
     rows = list(db.session.scalars(select(ServiceItem).where(condition)
-                                   .order_by(ServiceItem.due_on, ServiceItem.id).limit(QUEUE_LIMIT)))
+                                   .order_by(ServiceItem.due_on, ServiceItem.id).limit(limit)))
     return Queue("items_past_due", count, items=rows)
 
 

@@ -23,6 +23,8 @@ down_revision = '0002_persons'
 branch_labels = None
 depends_on = None
 
+UNSTAFFED = 'closed_on IS NULL AND (specialist_id IS NULL OR mentor_id IS NULL)'
+
 # A copy (migrations never import application code) of app.cases.labels.DEFAULT_SERVICE_TYPES.
 DEFAULT_SERVICE_TYPES = [
     ("labour_support", "用工保障", "人社部门"),
@@ -108,6 +110,10 @@ def upgrade():
         batch_op.create_index('ix_cases_village_due', ['village_id', 'village_due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_village_id'), ['village_id'], unique=False)
         batch_op.create_index('uq_cases_open_person', ['person_id'], unique=True, sqlite_where=sa.text('closed_on IS NULL'), postgresql_where=sa.text('closed_on IS NULL'))
+        batch_op.create_index('ix_cases_next_due', ['next_due_on'], unique=False)
+        batch_op.create_index('ix_cases_unstaffed_county', ['county_id', 'opened_on'], unique=False, sqlite_where=sa.text(UNSTAFFED), postgresql_where=sa.text(UNSTAFFED))
+        batch_op.create_index('ix_cases_unstaffed_township', ['township_id', 'opened_on'], unique=False, sqlite_where=sa.text(UNSTAFFED), postgresql_where=sa.text(UNSTAFFED))
+        batch_op.create_index('ix_cases_unstaffed', ['opened_on'], unique=False, sqlite_where=sa.text(UNSTAFFED), postgresql_where=sa.text(UNSTAFFED))
 
     op.create_table('case_assignments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -300,6 +306,10 @@ def downgrade():
 
     op.drop_table('case_assignments')
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_unstaffed')
+        batch_op.drop_index('ix_cases_unstaffed_township')
+        batch_op.drop_index('ix_cases_unstaffed_county')
+        batch_op.drop_index('ix_cases_next_due')
         batch_op.drop_index('uq_cases_open_person', sqlite_where=sa.text('closed_on IS NULL'), postgresql_where=sa.text('closed_on IS NULL'))
         batch_op.drop_index(batch_op.f('ix_cases_village_id'))
         batch_op.drop_index('ix_cases_village_due')

@@ -20,3 +20,29 @@ def case_item(demo) -> Sample:
     item = ops.add_service_item(user("demo_city"), c, {"service_type": "policy_advice"})
     db.session.commit()
     return Sample({"case_id": c.id, "item_id": item.id}, visible_to=CASE_VIEWERS)
+
+
+@sample("case_request")
+def case_request(demo) -> Sample:
+    from tests.persons.factories import create_person
+
+    person = create_person(user("demo_city"), village_code="420506103202")
+    req = ops.request_case(user("demo_village"), person, {"reason": "样例申请"})
+    db.session.commit()
+    return Sample({"request_id": req.id}, visible_to=SCOPE_DAZHONGBA)
+
+
+@sample("case_log")
+def case_log(demo) -> Sample:
+    c = create_case(specialist="demo_specialist", mentor="demo_mentor")
+    log = ops.add_log(user("demo_specialist"), c, {"kind": "visit", "date": "2026-01-05", "method": "phone",
+                                                   "content": "样例走访"})
+    db.session.commit()
+    return Sample({"case_id": c.id, "log_id": log.id}, visible_to=CASE_VIEWERS)
+
+
+@sample("service_type")
+def service_type(demo) -> Sample:
+    ops.seed_service_types()
+    db.session.commit()
+    return Sample({"code": "policy_advice"})

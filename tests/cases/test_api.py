@@ -46,6 +46,9 @@ def test_mentor_reassigned_away_gets_404_on_next_request(demo, login_as, make_us
     assert mentor.get(f"/api/v1/cases/{a.id}").status_code == 404
     timeline = response.get_json()["timeline"]
     assert any(e["kind"] == "assignment" and "更换创业导师" in e["title"] for e in timeline)
+    assignments = response.get_json()["assignments"]
+    assert assignments[-1] == {**assignments[-1], "role": "mentor", "user": "other_mentor",
+                               "previous": "demo_mentor", "reason": "导师调整"}
 
 
 def test_village_clerk_cannot_see_another_villages_case(demo, login_as):
@@ -154,6 +157,15 @@ def test_list_filters(demo, login_as):
     overdue = [c["id"] for c in specialist.get("/api/v1/cases?overdue=true").get_json()["items"]]
     assert old.id in overdue and fresh.id not in overdue
     training = [c["id"] for c in specialist.get("/api/v1/cases?stage=training").get_json()["items"]]
-    assert training == [fresh.id]
+    assert fresh.id in training and old.id not in training
+    assert all(c["stage"] == "training" for c in specialist.get("/api/v1/cases?stage=training").get_json()["items"])
     assert specialist.get("/api/v1/cases?stage=bogus").status_code == 422
     assert db.session.get(Case, old.id).specialist_due_on == date(2026, 1, 1) + timedelta(days=30)
+
+
+def test_openapi_documents_the_case_endpoints(demo, login_as):
+    spec = login_as("demo_city").get("/api/v1/openapi.json").get_json()
+    paths = set(spec["paths"])
+    assert {"/api/v1/cases", "/api/v1/cases/{case_id}", "/api/v1/cases/{case_id}/assignment",
+            "/api/v1/cases/{case_id}/logs", "/api/v1/cases/{case_id}/services",
+            "/api/v1/cases/{case_id}/services/{item_id}", "/api/v1/cases/{case_id}/stage"} <= paths

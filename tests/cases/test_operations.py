@@ -157,3 +157,28 @@ def test_timeline_merges_registered_sources_chronologically(demo):
     assert kinds.index("stage") < kinds.index("assignment") < kinds.index("subsidy") < kinds.index("visit")
     assert "service" in kinds[kinds.index("visit"):]
     assert [e.at for e in entries] == sorted(e.at for e in entries)
+
+
+def test_business_registered_hook_moves_to_founded(demo):
+    case = create_case(specialist="demo_specialist", mentor="demo_mentor", stage="incubation")
+    moved = ops.business_registered(case.person_id, user("demo_township"))
+    db.session.commit()
+    assert moved.id == case.id and case.stage == CaseStage.FOUNDED and case.follow_up_until is not None
+    assert ops.business_registered(case.person_id, user("demo_township")) is None  # founded → founded: no
+    waiting = create_case()
+    assert ops.business_registered(waiting.person_id, user("demo_township")) is None  # pending_assignment
+
+
+def test_mentor_candidates_best_match_first(demo, make_user):
+    from app.core.access.roles import Role
+
+    make_user("m_city", roles=(Role.MENTOR,), region_code="4205", level="city", expertise=["rural_tourism"],
+              capacity=5)
+    make_user("m_other_county", roles=(Role.MENTOR,), region_code="420527", level="county",
+              expertise=["rural_tourism"])
+    case = create_case(intended_industry="rural_tourism", intention="firm")
+    names = [c.user.username for c in ops.mentor_candidates(case)]
+    assert "m_other_county" not in names  # another county's pool
+    assert set(names[:2]) == {"demo_mentor", "m_city"}  # both match the industry
+    specialists = [c.user.username for c in ops.specialist_candidates(case)]
+    assert "demo_specialist" in specialists
