@@ -1,6 +1,6 @@
 """Imports every model so that the metadata is complete (migrations, tests, create_all)."""
 from app.auth.models import ApiToken, MentorExpertise, MentorProfile, User, UserRole, UserSession  # noqa: F401
-from app.businesses.models import Business, BusinessKindSetting  # noqa: F401, E402
+from app.businesses.models import Business, BusinessKindSetting  # noqa: F401
 from app.cases.models import (  # noqa: F401
     Case,
     CaseAssignment,
@@ -16,7 +16,7 @@ from app.core.audit import AuditEntry  # noqa: F401
 from app.dashboard.models import TargetYear, VillageCaseCount, VillagePersonCount, YearlyTarget  # noqa: F401
 from app.persons.models import Person, PersonNameKey  # noqa: F401
 from app.regions.models import Region  # noqa: F401
-from app.subsidies.models import (  # noqa: F401, E402
+from app.subsidies.models import (  # noqa: F401
     Application,
     Attachment,
     Grant,

@@ -1,7 +1,7 @@
 """subsidies: businesses, programmes and rule versions, applications, grants, attachments, loans, LPR
 
 Revision ID: 0004_subsidies
-Revises: 0002_persons (the integrator re-chains it after 0003_cases)
+Revises: 0003_cases
 Create Date: 2026-11-28
 
 `grants` carries unique (programme_id, person_id) and (programme_id, business_id): the database
