@@ -22,14 +22,16 @@ FIRST_BIRTH = date(1960, 1, 1)
 BIRTH_SPAN = 16000  # days: births 1960 – 2003
 
 
-def create_bench_app(database_url: str):
-    """The application on `database_url` (testing keys: synthetic data only). On SQLite the bench
-    database gets bulk-load PRAGMAs (no journal, no fsync, a large cache) — never the app's."""
+def create_bench_app(database_url: str, *, bulk_load: bool = False):
+    """The application on `database_url` (testing keys: synthetic data only). With `bulk_load`
+    (the generator) the bench database gets bulk-load settings — SQLite: no journal, no fsync,
+    no foreign-key checks; PostgreSQL: no FK or other triggers — never the app's. The benchmark
+    itself runs with the app's own settings (SQLite: a 1 GB page cache only)."""
     from app import create_app
     from config import TestingConfig
 
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, TESTING=False)
-    if database_url.startswith("sqlite"):
+    if database_url.startswith("sqlite") and bulk_load:
         with app.app_context():
             from app.extensions import db
 
@@ -42,6 +44,29 @@ def create_bench_app(database_url: str):
                                "foreign_keys=OFF"):
                     cursor.execute(f"PRAGMA {pragma}")
                 cursor.close()
+
+            db.engine.dispose()
+    elif database_url.startswith("sqlite"):
+        with app.app_context():
+            from app.extensions import db
+
+            @event.listens_for(db.engine, "connect")
+            def _cache(dbapi_connection, _record):  # pragma: no cover - bench only
+                dbapi_connection.execute("PRAGMA cache_size=-1000000")
+
+            db.engine.dispose()
+    elif database_url.startswith("postgresql") and bulk_load:
+        with app.app_context():
+            from app.extensions import db
+
+            @event.listens_for(db.engine, "connect")
+            def _replica(dbapi_connection, _record):  # pragma: no cover - bench only
+                # Bulk-load setting of the bench database only: foreign-key triggers do not fire
+                # (the generator writes ids it has just read). Needs a superuser.
+                cursor = dbapi_connection.cursor()
+                cursor.execute("SET session_replication_role = replica")
+                cursor.close()
+                dbapi_connection.commit()
 
             db.engine.dispose()
     return app

@@ -17,15 +17,21 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 # ---------------------------------------------------------------------------------------------
 # Any text from a form or a JSON body
 
+# Unicode categories Cc (U+0000–U+001F, U+007F–U+009F) and Cs (U+D800–U+DFFF), tab allowed
+# (and CR/LF in multi-line text): one regex search instead of a category lookup per character.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSAFE_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def has_unsafe_chars(text: str, *, multiline: bool = False) -> bool:
     """Control characters (NUL, escape …) or lone surrogates: refused before they reach SQL
     (PostgreSQL rejects NUL, the drivers cannot encode a lone surrogate)."""
-    allowed = "\n\r\t" if multiline else "\t"
-    return any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text)
+    return (_UNSAFE_MULTILINE if multiline else _UNSAFE).search(text) is not None
 
 
 UNSAFE_TEXT_MESSAGE = "含有无法保存的控制字符，请删除后重试。"
@@ -55,7 +61,9 @@ class IdNumberInfo:
 
 def id_check_char(first17: str) -> str:
     """The GB 11643 check character for the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    if len(first17) != len(ID_WEIGHTS):
+        raise ValueError("17 digits expected")
+    total = sum(map(mul, map(int, first17), ID_WEIGHTS))
     return ID_CHECK_CHARS[total % 11]
 
 
@@ -64,6 +72,8 @@ def clean_id_input(raw: str | None) -> str:
     converted, a lowercase x upper-cased. Does not validate."""
     if raw is None:
         return ""
+    if raw.isascii() and raw.isalnum():  # the common case: nothing to remove or convert
+        return raw.upper()
     text = raw.translate(_FULL_WIDTH)
     text = "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
     return text.upper()

@@ -71,3 +71,18 @@ def rotate_keys_command(batch_size: int) -> None:
 def new_key_command() -> None:
     """Print a fresh random key (base64 of 32 bytes) for DATA_KEYS or DATA_HASH_KEY."""
     click.echo(crypto.new_key())
+
+
+@persons_cli.command("compute-baselines")
+@click.option("--year", type=int, default=None, help="Target year (default: this year).")
+@with_appcontext
+def compute_baselines_command(year: int | None) -> None:
+    """Store the library's 市外务工人数 at 31 Dec of YEAR-1 for every county (audited)."""
+    from app.core import clock
+    from app.persons import baselines
+
+    year = year or clock.today().year
+    values = baselines.refresh_all(year)
+    db.session.commit()
+    click.echo(f"{year}: {sum(values.values())} people outside the city on {baselines.baseline_date(year)} "
+               f"in {len(values)} counties")

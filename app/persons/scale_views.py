@@ -15,7 +15,7 @@ from app.core.access.scope import load_or_404
 from app.core.errors import AppError, FieldErrors, NotFound
 from app.core.forms import apply_field_errors, int_or_none
 from app.extensions import db
-from app.persons import baselines, exports, imports, queries
+from app.persons import baselines, exports, imports, queries, sections
 from app.persons.models import ImportStatus, PersonImport
 from app.persons.scale_forms import BaselineForm, ComputeForm, ExportReasonForm, ImportForm
 from app.persons.views import MAX_ID, bp
@@ -244,3 +244,20 @@ def _scale_links():
 
 
 nav.register("目标基数", "persons.baselines_page", roles=REGION_ROLES, order=22, icon="bullseye")
+
+
+def _import_batches(person) -> list[tuple[PersonImport, str]]:
+    """The import batches that wrote this person (newest first): the per-person trace of an
+    import, whose audit entry is one row per batch."""
+    from app.persons.models import PersonImportItem
+
+    stmt = (select(PersonImport, PersonImportItem.change)
+            .join(PersonImportItem, PersonImportItem.batch_id == PersonImport.id)
+            .where(PersonImportItem.person_id == person.id).order_by(PersonImport.id.desc()).limit(20))
+    return [(batch, change) for batch, change in db.session.execute(stmt)]
+
+
+sections.register(sections.Section(
+    "imports", "导入记录", "persons/sections/imports.html", order=85,
+    visible=lambda user, person: bool(_import_batches(person)),
+    context=lambda user, person: {"batches": _import_batches(person)}))

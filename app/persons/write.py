@@ -22,7 +22,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Table, func, select, text
+from sqlalchemy import JSON, LargeBinary, Table, func, select, text
 
 from app.core import clock, crypto
 from app.core.validators import IdNumberInfo
@@ -79,7 +79,10 @@ def insert_rows(table: Table, rows: Iterable[dict[str, Any]], names: Sequence[st
     dialect = db.session.get_bind().dialect
     converters = []
     for index, name in enumerate(names):
-        process = table.c[name].type._cached_bind_processor(dialect)
+        column_type = table.c[name].type
+        if isinstance(column_type, LargeBinary):  # bytes go to both drivers as they are
+            continue
+        process = column_type._cached_bind_processor(dialect)
         if process is not None:
             converters.append((index, {}, process, isinstance(table.c[name].type, JSON)))
     getter = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
@@ -102,26 +105,32 @@ def insert_rows(table: Table, rows: Iterable[dict[str, Any]], names: Sequence[st
             out.append(values)
         return out
 
-    connection = db.session.connection()
-    raw = connection.connection.driver_connection
+    write_tuples(table, names, rows, tuples)
+    return len(rows)
+
+
+def write_tuples(table: Table, names: Sequence[str], rows: list, convert=None) -> None:
+    """Send rows in driver form (sequences in the order of `names`; `convert` maps a chunk to
+    that form), `BATCH_ROWS` at a time: `cursor.executemany` on SQLite, `COPY … FROM STDIN` on
+    PostgreSQL, in the current transaction."""
+    convert = convert or (lambda chunk: chunk)
+    raw = db.session.connection().connection.driver_connection
+    columns = ", ".join(f'"{n}"' for n in names)
     if _is_postgres():
-        columns = ", ".join(f'"{n}"' for n in names)
         with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
             for start in range(0, len(rows), BATCH_ROWS):
-                for values in tuples(rows[start:start + BATCH_ROWS]):
+                for values in convert(rows[start:start + BATCH_ROWS]):
                     copy.write_row(values)
     else:
-        columns = ", ".join(f'"{n}"' for n in names)
         marks = ", ".join("?" for _ in names)
         # Table and column names come from the SQLAlchemy metadata, never from input.
         sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'  # noqa: S608
         cursor = raw.cursor()
         try:
             for start in range(0, len(rows), BATCH_ROWS):
-                cursor.executemany(sql, tuples(rows[start:start + BATCH_ROWS]))
+                cursor.executemany(sql, convert(rows[start:start + BATCH_ROWS]))
         finally:
             cursor.close()
-    return len(rows)
 
 
 def insert_new_people(rows: list[dict[str, Any]]) -> list[int]:
@@ -139,5 +148,5 @@ def insert_new_people(rows: list[dict[str, Any]]) -> list[int]:
     # touch each page once instead of jumping across the tree for every row.
     pairs = sorted((key, person_id) for person_id, row in zip(ids, rows, strict=True)
                    for key in name_keys(row["name"]))
-    insert_rows(PersonNameKey.__table__, [{"key": k, "person_id": p} for k, p in pairs], ("key", "person_id"))
+    write_tuples(PersonNameKey.__table__, ("key", "person_id"), pairs)
     return ids

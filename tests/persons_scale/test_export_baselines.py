@@ -157,3 +157,10 @@ def test_entered_figure_drives_the_target_else_the_dated_snapshot(demo):
     baselines.compute_snapshots(county, 2025)
     db.session.commit()
     assert baselines.baselines_for_year(2025)[yiling.id].computed == demo_people + 3
+
+
+def test_compute_baselines_command(demo, app):
+    result = app.test_cli_runner().invoke(args=["persons", "compute-baselines", "--year", "2025"])
+    assert result.exit_code == 0, result.output
+    assert "2024-12-31" in result.output
+    assert all(b.computed is not None for b in baselines.baselines_for_year(2025).values())

@@ -49,6 +49,13 @@ def test_upload_preview_commit_and_error_report(demo, login_as):
     assert batch.status == ImportStatus.COMMITTED and batch.rows_new == 1
     assert client.post(f"/persons/imports/{batch.id}/commit", data={"csrf_token": token}).status_code == 409
     assert "已导入" in client.get("/persons/imports").get_data(as_text=True)
+    # The person page traces the batch that wrote the person.
+    from app.persons import columns
+    from app.persons.models import Person
+
+    person = db.session.scalar(select(Person).where(Person.id_number_hash == columns.id_hash(good)))
+    page = client.get(f"/persons/{person.id}").get_data(as_text=True)
+    assert "导入记录" in page and f"批次 #{batch.id}" in page and "导入新增" in page
 
 
 def test_upload_errors_answer_422(demo, login_as):
