@@ -44,6 +44,10 @@ class CounterSpec:
     values: Sequence[tuple[str, Expr]]
     where: Expr = "1 = 1"  # which source rows count
     watched: Sequence[str] = field(default_factory=tuple)  # source columns whose change matters
+    # A key may depend on the founder's library status: `{founder_status}` in an expression is
+    # the status of the person `{r}.founder_id` points at, and a trigger on `persons` moves the
+    # counts when that status changes (`founder_statements`).
+    founder_dependent: bool = False
 
 
 SPECS: list[CounterSpec] = []
@@ -54,15 +58,19 @@ def register(spec: CounterSpec, counter_table) -> CounterSpec:
     if all(s.name != spec.name for s in SPECS):
         SPECS.append(spec)
     for dialect in ("sqlite", "postgresql"):
-        for statement in create_statements(spec, dialect):
+        for statement in create_statements(spec, dialect) + founder_statements(spec, dialect):
             # After the whole schema exists: the source table may be created after the counter.
             event.listen(db.metadata, "after_create", DDL(statement.replace("%", "%%")).execute_if(dialect=dialect))
     return spec
 
 
-def _sql(expr: Expr, dialect: str, row: str) -> str:
+FOUNDER_STATUS = "(SELECT fp.status FROM persons fp WHERE fp.id = {r}.founder_id)"
+
+
+def _sql(expr: Expr, dialect: str, row: str, founder_status: str | None = None) -> str:
     if isinstance(expr, dict):
         expr = expr[dialect]
+    expr = expr.replace("{founder_status}", founder_status or FOUNDER_STATUS)
     return expr.replace("{r}", row)
 
 
@@ -126,11 +134,51 @@ def create_statements(spec: CounterSpec, dialect: str) -> list[str]:
     ]
 
 
-def drop_statements(spec: CounterSpec, dialect: str) -> list[str]:
+def founder_statements(spec: CounterSpec, dialect: str) -> list[str]:
+    """Triggers on `persons` that move a founder-dependent counter when a founder's status changes."""
+    if not spec.founder_dependent:
+        return []
+    keys, values, updates = _columns(spec)
     if dialect == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {spec.name}_{op}" for op in ("ins", "del", "upd")]
+        def part(person: str, sign: str) -> str:
+            ks = ", ".join(_sql(e, dialect, "b", f"{person}.status") for _, e in spec.keys)
+            vs = ", ".join(f"sum({sign}({_sql(e, dialect, 'b', f'{person}.status')}))" for _, e in spec.values)
+            return (f"INSERT INTO {spec.counter} ({keys}, {values}) SELECT {ks}, {vs} FROM {spec.source} b "
+                    f"WHERE b.founder_id = {person}.id AND {_sql(spec.where, dialect, 'b', f'{person}.status')} "
+                    f"GROUP BY {ks} ON CONFLICT ({keys}) DO UPDATE SET {updates};")
+
+        return [f"CREATE TRIGGER {spec.name}_founder AFTER UPDATE OF status ON persons "
+                f"WHEN OLD.status IS NOT NEW.status BEGIN {part('OLD', '-')} {part('NEW', '')} END"]
+    key_aliases = ", ".join(f"k_{c}" for c, _ in spec.keys)
+    sums = ", ".join(f"sum(v_{c})" for c, _ in spec.values)
+    having = " OR ".join(f"sum(v_{c}) <> 0" for c, _ in spec.values)
+
+    def part(person: str, sign: str) -> str:
+        ks = ", ".join(f"{_sql(e, dialect, 'b', f'{person}.status')} AS k_{c}" for c, e in spec.keys)
+        vs = ", ".join(f"{sign}({_sql(e, dialect, 'b', f'{person}.status')}) AS v_{c}" for c, e in spec.values)
+        return (f"SELECT {ks}, {vs} FROM old_rows o JOIN new_rows n ON n.id = o.id "
+                f"JOIN {spec.source} b ON b.founder_id = o.id "
+                f"WHERE o.status IS DISTINCT FROM n.status AND {_sql(spec.where, dialect, 'b', f'{person}.status')}")
+
+    return [
+        f"CREATE OR REPLACE FUNCTION {spec.name}_founder() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"INSERT INTO {spec.counter} ({keys}, {values}) "
+        f"SELECT {key_aliases}, {sums} FROM ({part('o', '-')} UNION ALL {part('n', '')}) x "
+        f"GROUP BY {key_aliases} HAVING {having} ORDER BY {key_aliases} "
+        f"ON CONFLICT ({keys}) DO UPDATE SET {updates}; RETURN NULL; END $$",
+        f"CREATE TRIGGER {spec.name}_founder AFTER UPDATE ON persons "
+        f"REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {spec.name}_founder()",
+    ]
+
+
+def drop_statements(spec: CounterSpec, dialect: str) -> list[str]:
+    founder = ["founder"] if spec.founder_dependent else []
+    if dialect == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {spec.name}_{op}" for op in ("ins", "del", "upd", *founder)]
     return [f"DROP TRIGGER IF EXISTS {spec.name}_{op} ON {spec.source}" for op in ("ins", "del", "upd")] + \
-        [f"DROP FUNCTION IF EXISTS {spec.name}_{op}()" for op in ("ins", "del", "upd")]
+        [f"DROP TRIGGER IF EXISTS {spec.name}_founder ON persons" for _ in founder] + \
+        [f"DROP FUNCTION IF EXISTS {spec.name}_{op}()" for op in ("ins", "del", "upd", *founder)]
 
 
 def rebuild_statements(spec: CounterSpec, dialect: str) -> list[str]:

@@ -102,3 +102,57 @@ CASE_COUNTS = register(CounterSpec(
     where="{r}.closed_on IS NULL",
     watched=("village_id", "stage", "closed_on", "specialist_id", "mentor_id"),
 ), VillageCaseCount.__table__)
+
+
+YEAR_OF = {"sqlite": "CAST(strftime('%Y', {r}.registered_on) AS INTEGER)",
+           "postgresql": "CAST(EXTRACT(YEAR FROM {r}.registered_on) AS INTEGER)"}
+MONTH_OF = {"sqlite": "CAST(strftime('%m', {r}.registered_on) AS INTEGER)",
+            "postgresql": "CAST(EXTRACT(MONTH FROM {r}.registered_on) AS INTEGER)"}
+INCOMER_FOUNDER = "CASE WHEN {founder_status} = 'incomer' THEN 1 ELSE 0 END"
+
+
+class VillageBusinessCount(db.Model):
+    """Per registered village, registration year, kind and founder (入乡 or not): businesses."""
+
+    __tablename__ = "village_business_counts"
+    __table_args__ = TRIGGER_MAINTAINED
+
+    village_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    incomer: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    businesses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+BUSINESS_COUNTS = register(CounterSpec(
+    name="businesses_village_counts",
+    source="businesses",
+    counter="village_business_counts",
+    keys=[("village_id", "{r}.village_id"), ("year", YEAR_OF), ("kind", "{r}.kind"), ("incomer", INCOMER_FOUNDER)],
+    values=[("businesses", "1")],
+    watched=("village_id", "registered_on", "kind", "founder_id"),
+    founder_dependent=True,
+), VillageBusinessCount.__table__)
+
+
+class BusinessMonthCount(db.Model):
+    """City-wide businesses per registration month and founder (入乡 or not): the month chart."""
+
+    __tablename__ = "business_month_counts"
+    __table_args__ = TRIGGER_MAINTAINED
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    incomer: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    businesses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+BUSINESS_MONTHS = register(CounterSpec(
+    name="businesses_month_counts",
+    source="businesses",
+    counter="business_month_counts",
+    keys=[("year", YEAR_OF), ("month", MONTH_OF), ("incomer", INCOMER_FOUNDER)],
+    values=[("businesses", "1")],
+    watched=("registered_on", "founder_id"),
+    founder_dependent=True,
+), BusinessMonthCount.__table__)

@@ -8,9 +8,11 @@ Counting rules for new returnee business entities (DOMAIN.md §7):
 - a founder whose library status is 入乡 (`incomer`) is an 入乡 founder: those businesses are
   shown in their own column and count toward the target only when the year's setting says so.
 
-Sources: indexed columns (businesses (county|township|village, registered_on), loans (county,
-contract_on), applications (programme, decided_on|paid_on)), and the trigger-maintained
-`village_case_counts` for open cases and cases without both "1"s. Overdue cases come from the
+Sources: the trigger-maintained `village_business_counts` (village, year, kind, 入乡 founder;
+a founder's status change moves their businesses' counts) and `business_month_counts`, and
+`village_case_counts` for open cases and cases without both "1"s; indexed columns for loans
+(county, contract_on) and applications (programme, decided_on|paid_on). The record lists behind
+the figures query the businesses themselves with the same rules. Overdue cases come from the
 indexed `next_due_on` compared with today, never from a cache.
 """
 from __future__ import annotations
@@ -26,7 +28,7 @@ from sqlalchemy import Select, and_, case, func, or_, select, true
 from app.businesses.models import Business, BusinessKindSetting
 from app.cases.models import Case
 from app.dashboard import queries
-from app.dashboard.models import VillageCaseCount
+from app.dashboard.models import BusinessMonthCount, VillageBusinessCount, VillageCaseCount
 from app.dashboard.queries import Context, ListKind, Metric, owned_condition, owned_grouping, regions_grouping
 from app.extensions import db
 from app.persons.models import Person, PersonStatus
@@ -68,18 +70,20 @@ def business_condition(which: str, ctx: Context) -> Any:
 
 
 def _business_counts(parent: Region | None, ctx: Context) -> dict[str, dict[int, int]]:
-    """The three business figures for the children of `parent` in one grouped query."""
+    """The three business figures for the children of `parent`, from the trigger-maintained
+    `village_business_counts` (one grouped query over at most a few thousand counter rows)."""
     key = ("businesses", parent.id if parent is not None else None)
     if key not in ctx.memo:
-        column, condition = owned_grouping(Business, parent)
-        enterprise = Business.kind.in_(_enterprise_kinds())
-        counted = true() if ctx.settings.count_incomers else ~INCOMER
+        column, condition = regions_grouping(parent)
+        c = VillageBusinessCount
+        counted = true() if ctx.settings.count_incomers else c.incomer == 0
+        enterprise = c.kind.in_(_enterprise_kinds())
         stmt = (select(column,
-                       func.sum(case((counted, 1), else_=0)),
-                       func.sum(case((and_(counted, enterprise), 1), else_=0)),
-                       func.sum(case((INCOMER, 1), else_=0)))
-                .select_from(Business).join(Person, Person.id == Business.founder_id)
-                .where(condition, _year_range(Business.registered_on, ctx.year)).group_by(column))
+                       func.sum(case((counted, c.businesses), else_=0)),
+                       func.sum(case((and_(counted, enterprise), c.businesses), else_=0)),
+                       func.sum(case((c.incomer == 1, c.businesses), else_=0)))
+                .join(Region, Region.id == c.village_id)
+                .where(condition, c.year == ctx.year).group_by(column))
         found: dict[str, dict[int, int]] = {"new_entities": {}, "new_enterprises": {}, "incomer_entities": {}}
         for group, entities, enterprises, incomers in db.session.execute(stmt):
             if group is None:
@@ -225,7 +229,7 @@ def _case_records(which: str) -> Callable[[Any, Region, Context], Select]:
         if which == "unassigned_cases":
             stmt = stmt.where(UNASSIGNED)
         elif which == "overdue_cases":
-            stmt = stmt.where(Case.next_due_on < ctx.today)
+            stmt = select(Case).where(_scope(user, Case), owned_condition(Case, region), Case.next_due_on < ctx.today)
         return stmt
 
     return records
@@ -233,8 +237,9 @@ def _case_records(which: str) -> Callable[[Any, Region, Context], Select]:
 
 def _overdue_grouped(parent: Region | None, ctx: Context) -> dict[int, int]:
     column, condition = owned_grouping(Case, parent)
-    stmt = (select(column, func.count()).where(condition, Case.closed_on.is_(None), Case.next_due_on < ctx.today)
-            .group_by(column))
+    # Closed cases carry no due date (cases.operations.recompute_due): the (county|township,
+    # next_due_on) indexes answer this count alone.
+    stmt = select(column, func.count()).where(condition, Case.next_due_on < ctx.today).group_by(column)
     return {key: int(n) for key, n in db.session.execute(stmt) if key is not None}
 
 
@@ -256,9 +261,11 @@ def case_stages() -> dict[str, int]:
 # Charts' extra series
 
 def new_entities_by_month(year: int, ctx: Context) -> list[int]:
-    month = func.extract("month", Business.registered_on)
-    stmt = (select(month, func.count()).select_from(Business).join(Person, Person.id == Business.founder_id)
-            .where(business_condition("new_entities", Context(year, ctx.settings, ctx.today))).group_by(month))
+    """City-wide new entities per month of `year` (counting rule of the year's 入乡 setting)."""
+    c = BusinessMonthCount
+    stmt = select(c.month, func.sum(c.businesses)).where(c.year == year).group_by(c.month)
+    if not ctx.settings.count_incomers:
+        stmt = stmt.where(c.incomer == 0)
     counts = {int(m): int(n) for m, n in db.session.execute(stmt)}
     return [counts.get(m, 0) for m in range(1, 13)]
 

@@ -134,6 +134,8 @@ def test_migrations_create_the_triggers(tmp_path):
         names = {r[0] for r in db.session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
         for spec in counters.SPECS:
             assert {f"{spec.name}_ins", f"{spec.name}_del", f"{spec.name}_upd"} <= names
+            if spec.founder_dependent:
+                assert f"{spec.name}_founder" in names
         assert "village_case_counts" in inspect(db.engine).get_table_names()
         db.session.remove()
         db.engine.dispose()

@@ -140,3 +140,38 @@ def test_case_counters_and_overdue(seeded, login_as):
         assert late["overdue_cases"] >= 1
         page = login_as("demo_city").get(f"/dashboard/regions/{by_code(YILING).id}/overdue_cases").text
         assert int(re.search(r'class="record-total">([\d,]+)<', page).group(1)) == late["overdue_cases"]
+
+
+def test_business_counters_follow_every_write_and_the_founders_status(seeded, login_as):
+    from app.persons import operations as person_ops
+
+    with clock.frozen(date(2026, 6, 30)):
+        client = login_as("demo_city")
+        before = row(client, YILING)
+        founder = create_person(village_code=DAZHONGBA, status="returned")
+        first = create_business(registered_on=date(2026, 2, 1), founder=founder, kind="llc")
+        create_business(registered_on=date(2026, 3, 1), founder=founder)
+        after = row(client, YILING)
+        assert after["new_entities"] == before["new_entities"] + 2
+        assert after["new_enterprises"] == before["new_enterprises"] + 1
+
+        # The founder turns out to be an 入乡 person: both businesses move to the 入乡 column.
+        person_ops.update_person(city_admin(), founder, {"status": "incomer"}, expected_version=founder.version)
+        db.session.commit()
+        moved = row(client, YILING)
+        assert moved["new_entities"] == before["new_entities"]
+        assert moved["incomer_entities"] == before["incomer_entities"] + 2
+        assert counters.differences() == {}
+
+        # Kind, date and village changes through the operation; a deletion by hand.
+        business_ops.update_business(city_admin(), first, {"kind": "individual", "registered_on": "2025-12-01",
+                                                           "village_code": "420506103203"},
+                                     expected_version=first.version)
+        db.session.commit()
+        assert row(client, YILING)["incomer_entities"] == before["incomer_entities"] + 1
+        assert counters.differences() == {}
+        db.session.delete(first)
+        db.session.commit()
+        assert counters.differences() == {}
+        months = client.get("/dashboard/?year=2026").text
+        assert "按月" in months
