@@ -42,7 +42,9 @@ def case_stages() -> dict:
 
 def turnaround(rows: list[queries.TargetRow], year: int) -> dict:
     counties = _counties(rows)
-    medians = sources.approval_turnaround(year)
+    ctx = rows[-1].context if rows and rows[-1].context is not None else \
+        queries.Context(year, queries.settings_for(year), clock.today())
+    medians = sources.approval_turnaround(ctx)
     return {"id": "chart-turnaround", "title": f"{year} 年补贴审批用时（申请至决定，中位数，天）", "kind": "bar",
             "categories": [r.name for r in counties],
             "series": [{"name": "中位天数", "data": [medians.get(r.region.id) if r.region else None for r in counties]}]}

@@ -240,6 +240,7 @@ class TargetRow:
     values: dict[str, int | None] = field(default_factory=dict)
     grants: dict[str, dict[str, int]] = field(default_factory=dict)  # by programme code
     drillable: bool = False
+    context: Context | None = None  # on the total row: the computation's context (charts reuse it)
 
     @property
     def is_total(self) -> bool:
@@ -278,7 +279,7 @@ def target_table(user: Any, year: int) -> list[TargetRow]:
     elapsed = elapsed_share(year, today)
     figures = baselines(year)
     grouped = {key: metric.grouped(None, ctx) for key, metric in METRICS.items()}
-    grants = sources.grants_by_programme(year)
+    grants = sources.grants_by_programme(ctx)
     rows: list[TargetRow] = []
     total = TargetRow(None, (city().code if city() else ""), "全市合计", values={k: 0 for k in METRICS})
     baseline_sum, baseline_known = 0, False
@@ -312,6 +313,7 @@ def target_table(user: Any, year: int) -> list[TargetRow]:
     total.status = progress_status(total.progress, elapsed)
     total.drillable = can_drill(user, city())
     total.grants = grants.get(None, {})
+    total.context = ctx
     rows.append(total)
     return rows
 

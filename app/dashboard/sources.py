@@ -152,8 +152,37 @@ def _grant_condition(which: str, ctx: Context) -> Any:
     return and_(Application.state.in_(APPROVED_STATES), _year_range(Application.decided_on, ctx.year))
 
 
+DECIDED_STATES = APPROVED_STATES + (AppState.REJECTED,)
+
+
+def decisions(ctx: Context) -> dict[str, Any]:
+    """One read of the year's decided applications, shared by the approved counts per county,
+    the approved counts and amounts per programme, and the approval-turnaround medians."""
+    if "decisions" not in ctx.memo:
+        stmt = (select(Application.county_id, Programme.code, Application.state, Application.amount,
+                       Application.submitted_on, Application.decided_on)
+                .join(Programme, Programme.id == Application.programme_id)
+                .where(_year_range(Application.decided_on, ctx.year), Application.state.in_(DECIDED_STATES)))
+        approved: dict[int, int] = defaultdict(int)
+        by_programme: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+        days: dict[int, list[int]] = defaultdict(list)
+        for county_id, code, state, amount, submitted, decided in db.session.execute(stmt):
+            if county_id is None:
+                continue
+            if submitted and decided:
+                days[county_id].append((decided - submitted).days)
+            if state in APPROVED_STATES:
+                approved[county_id] += 1
+                by_programme[county_id][code][0] += 1
+                by_programme[county_id][code][1] += int(amount or 0)
+        ctx.memo["decisions"] = {"approved": dict(approved), "by_programme": by_programme, "days": days}
+    return ctx.memo["decisions"]
+
+
 def _grants_grouped(which: str) -> Callable[[Region | None, Context], dict[int, int]]:
     def grouped(parent: Region | None, ctx: Context) -> dict[int, int]:
+        if which == "grants_approved" and parent is None:
+            return decisions(ctx)["approved"]
         column, condition = owned_grouping(Application, parent)
         stmt = select(column, func.count()).where(condition, _grant_condition(which, ctx)).group_by(column)
         return {key: int(n) for key, n in db.session.execute(stmt) if key is not None}
@@ -175,9 +204,8 @@ queries.register_metric(Metric("grants_paid", "补贴已发放（笔）", _grant
                                _grant_records("grants_paid"), "applications", order=60))
 
 
-def grants_by_programme(year: int, county_ids: list[int] | None = None) -> dict[int | None, dict[str, dict[str, int]]]:
+def grants_by_programme(ctx: Context) -> dict[int | None, dict[str, dict[str, int]]]:
     """{county id (None: all): {programme code: {approved, approved_amount, paid, paid_amount}}}."""
-    ctx_year = (date(year, 1, 1), date(year + 1, 1, 1))
     out: dict[int | None, dict[str, dict[str, int]]] = defaultdict(dict)
 
     def add(county_id, code, key, n, amount):
@@ -186,18 +214,13 @@ def grants_by_programme(year: int, county_ids: list[int] | None = None) -> dict[
             entry[key] += int(n)
             entry[f"{key}_amount"] += int(amount or 0)
 
-    approved = (select(Application.county_id, Programme.code, func.count(), func.sum(Application.amount))
-                .join(Programme, Programme.id == Application.programme_id)
-                .where(Application.state.in_(APPROVED_STATES), Application.decided_on >= ctx_year[0],
-                       Application.decided_on < ctx_year[1])
-                .group_by(Application.county_id, Programme.code))
+    for county_id, codes in decisions(ctx)["by_programme"].items():
+        for code, (n, amount) in codes.items():
+            add(county_id, code, "approved", n, amount)
     paid = (select(Application.county_id, Programme.code, func.count(), func.sum(Application.paid_amount))
             .join(Programme, Programme.id == Application.programme_id)
-            .where(Application.state == AppState.PAID, Application.paid_on >= ctx_year[0],
-                   Application.paid_on < ctx_year[1])
+            .where(Application.state == AppState.PAID, _year_range(Application.paid_on, ctx.year))
             .group_by(Application.county_id, Programme.code))
-    for county_id, code, n, amount in db.session.execute(approved):
-        add(county_id, code, "approved", n, amount)
     for county_id, code, n, amount in db.session.execute(paid):
         add(county_id, code, "paid", n, amount)
     return out
@@ -270,15 +293,10 @@ def new_entities_by_month(year: int, ctx: Context) -> list[int]:
     return [counts.get(m, 0) for m in range(1, 13)]
 
 
-def approval_turnaround(year: int) -> dict[int, float]:
-    """{county id: median days from submission to decision} for applications decided in `year`."""
-    stmt = (select(Application.county_id, Application.submitted_on, Application.decided_on)
-            .where(_year_range(Application.decided_on, year), Application.state.in_(APPROVED_STATES + (AppState.REJECTED,))))
-    days: dict[int, list[int]] = defaultdict(list)
-    for county_id, submitted, decided in db.session.execute(stmt):
-        if county_id is not None and submitted and decided:
-            days[county_id].append((decided - submitted).days)
-    return {county_id: float(statistics.median(values)) for county_id, values in days.items()}
+def approval_turnaround(ctx: Context) -> dict[int, float]:
+    """{county id: median days from submission to decision} for applications decided in the year."""
+    return {county_id: float(statistics.median(values)) for county_id, values in decisions(ctx)["days"].items()
+            if values}
 
 
 # ---------------------------------------------------------------------------------------------
