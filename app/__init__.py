@@ -119,6 +119,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(businesses_bp)
     app.register_blueprint(subsidies_bp)
+    from app.dashboard.views import bp as dashboard_bp
+
+    app.register_blueprint(dashboard_bp)
     init_api(app)
 
 
@@ -171,3 +174,7 @@ def _register_cli(app: Flask) -> None:
     from app.subsidies.cli import subsidies_cli
 
     app.cli.add_command(subsidies_cli)
+
+    from app.dashboard.cli import dashboard_cli
+
+    app.cli.add_command(dashboard_cli)

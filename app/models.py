@@ -13,6 +13,14 @@ from app.cases.models import (  # noqa: F401
 )
 from app.codes.models import CodeItem  # noqa: F401
 from app.core.audit import AuditEntry  # noqa: F401
+from app.dashboard.models import (  # noqa: F401
+    BusinessMonthCount,
+    TargetYear,
+    VillageBusinessCount,
+    VillageCaseCount,
+    VillagePersonCount,
+    YearlyTarget,
+)
 from app.persons.models import Person, PersonNameKey  # noqa: F401
 from app.regions.models import Region  # noqa: F401
 from app.subsidies.models import (  # noqa: F401

@@ -21,6 +21,8 @@ API_BLUEPRINTS: list[str] = [
     "app.cases.api:blp",
     "app.businesses.api:blp",
     "app.subsidies.api:blp",
+
+    "app.dashboard.api:blp",
 ]
 
 

@@ -23,6 +23,6 @@ def register(order: int, name: str) -> Callable[[Callable[[], str]], Callable[[]
 
 
 def loaders() -> list[tuple[int, str, Callable[[], str]]]:
-    from app.demo import accounts, cases, persons, subsidies  # noqa: F401  (register themselves)
+    from app.demo import accounts, cases, dashboard, persons, subsidies  # noqa: F401  (register themselves)
 
     return list(_LOADERS)

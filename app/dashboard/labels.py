@@ -1,0 +1,37 @@
+"""Chinese labels of the targets dashboard (one place)."""
+from __future__ import annotations
+
+from app.dashboard.models import TargetCode
+
+TARGET_LABELS = {
+    TargetCode.PROVINCIAL_PARKS: "省级返乡创业园（新增）",
+    TargetCode.MUNICIPAL_PARKS: "市级返乡创业园（新增）",
+    TargetCode.RECOGNISED_PROJECTS: "认定创业项目",
+    TargetCode.TRAINEES: "创业培训人数",
+    TargetCode.LEADER_TRAINEES: "农村创业带头人培训人数",
+    TargetCode.TYPICAL_CASES: "推荐典型案例（每县）",
+}
+# Defaults suggested on the settings page (seed item 2: +2 provincial, +2 municipal parks;
+# each county recommends at least 5 typical cases).
+TARGET_DEFAULTS = {TargetCode.PROVINCIAL_PARKS: 2, TargetCode.MUNICIPAL_PARKS: 2, TargetCode.TYPICAL_CASES: 5}
+
+STATUS_LABELS = {
+    "ahead": "进度正常",
+    "behind": "略慢于时间进度",
+    "late": "明显落后",
+    "none": "无基数",
+}
+STATUS_TONES = {"ahead": "success", "behind": "warning", "late": "danger", "none": "secondary"}
+
+BASELINE_SOURCE_LABELS = {"entered": "县级填报", "computed": "信息库统计", None: "无基数"}
+
+METRIC_LABELS = {
+    "people": "信息库人数",
+    "sanyou": "三有人员",
+    "new_entities": "新增返乡创业主体",
+    "new_enterprises": "其中企业类",
+    "incomer_entities": "入乡人员创办",
+    "open_cases": "在办服务档案",
+    "unassigned_cases": "未配齐“1+1”",
+    "overdue_cases": "逾期未跟进",
+}
