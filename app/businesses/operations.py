@@ -21,7 +21,13 @@ from app.core import audit, clock
 from app.core.access import subsidies as access
 from app.core.access.persons import can_view_person
 from app.core.errors import Conflict, FieldErrors, Forbidden, NotFound, check_version
-from app.core.validators import UNSAFE_TEXT_MESSAGE, InvalidCreditCode, has_unsafe_chars, normalize_credit_code
+from app.core.validators import (
+    UNSAFE_TEXT_MESSAGE,
+    InvalidCreditCode,
+    has_unsafe_chars,
+    is_blank,
+    normalize_credit_code,
+)
 from app.extensions import db
 from app.persons.models import Person
 from app.regions.models import Region, RegionLevel
@@ -37,12 +43,9 @@ DUPLICATE_CODE = "该统一社会信用代码已登记。"
 CREATED_HOOKS: list[Callable[[Any, Business], None]] = []
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
 
 def _date(value: Any, name: str, errors: dict) -> date | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, date):
         parsed = value
@@ -91,7 +94,7 @@ def clean(actor: Any, values: dict[str, Any], current: Business | None) -> dict[
         if isinstance(value, str) and has_unsafe_chars(value):
             add(name, UNSAFE_TEXT_MESSAGE)
             continue
-        if name in REQUIRED and _blank(value):
+        if name in REQUIRED and is_blank(value):
             add(name, f"请填写{FIELD_LABELS[name]}。")
             continue
         if name == "founder_id":
@@ -141,14 +144,14 @@ def clean(actor: Any, values: dict[str, Any], current: Business | None) -> dict[
             else:
                 out["village"] = region
         elif name == "industry":
-            text = None if _blank(value) else str(value).strip()
+            text = None if is_blank(value) else str(value).strip()
             if text is not None and text != (current.industry if current else None) \
                     and codes.unknown_codes(CodeList.INDUSTRY, [text]):
                 add(name, "行业不在代码表中，请从列表中选择。")
             else:
                 out[name] = text
         elif name == "jobs":
-            if _blank(value):
+            if is_blank(value):
                 out[name] = None
                 continue
             try:
@@ -161,13 +164,13 @@ def clean(actor: Any, values: dict[str, Any], current: Business | None) -> dict[
             else:
                 out[name] = jobs
         elif name == "park":
-            text = None if _blank(value) else str(value).strip()
+            text = None if is_blank(value) else str(value).strip()
             if text and len(text) > 100:
                 add(name, "园区名称不能超过 100 个字。")
             else:
                 out[name] = text
         elif name == "status":
-            if _blank(value):
+            if is_blank(value):
                 out[name] = BusinessStatus.OPERATING
                 continue
             try:

@@ -41,8 +41,8 @@ from app.cases.models import (
 from app.core import audit, clock
 from app.core.access import cases as access
 from app.core.access.roles import Role
-from app.core.errors import Conflict, FieldErrors, Forbidden, check_version
-from app.core.validators import has_unsafe_chars
+from app.core.errors import Conflict, FieldErrorCollector, FieldErrors, Forbidden, check_version
+from app.core.validators import has_unsafe_chars, is_blank
 from app.extensions import db
 from app.persons.models import Person
 from app.regions.models import Region
@@ -59,25 +59,11 @@ MAX_NEEDS = 20
 # Validation helpers
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise FieldErrors(fields=self.fields)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text(values: dict, name: str, errors: _Errors, *, required: bool = False, limit: int = TEXT_LIMIT) -> str | None:
+def _text(values: dict, name: str, errors: FieldErrorCollector, *, required: bool = False, limit: int = TEXT_LIMIT) -> str | None:
     value = values.get(name)
-    if _blank(value):
+    if is_blank(value):
         if required:
             errors.add(name, f"请填写{FIELD_LABELS[name]}。")
         return None
@@ -94,9 +80,9 @@ def _text(values: dict, name: str, errors: _Errors, *, required: bool = False, l
     return value
 
 
-def _enum(enum_cls, values: dict, name: str, errors: _Errors, *, required: bool = False):
+def _enum(enum_cls, values: dict, name: str, errors: FieldErrorCollector, *, required: bool = False):
     value = values.get(name)
-    if _blank(value):
+    if is_blank(value):
         if required:
             errors.add(name, f"请选择{FIELD_LABELS[name]}。")
         return None
@@ -110,9 +96,9 @@ def _enum(enum_cls, values: dict, name: str, errors: _Errors, *, required: bool 
         return None
 
 
-def _date(values: dict, name: str, errors: _Errors, *, required: bool = False) -> date | None:
+def _date(values: dict, name: str, errors: FieldErrorCollector, *, required: bool = False) -> date | None:
     value = values.get(name)
-    if _blank(value):
+    if is_blank(value):
         if required:
             errors.add(name, f"请填写{FIELD_LABELS[name]}。")
         return None
@@ -125,9 +111,9 @@ def _date(values: dict, name: str, errors: _Errors, *, required: bool = False) -
         return None
 
 
-def _needs(values: dict, errors: _Errors, name: str = "needs") -> list[str]:
+def _needs(values: dict, errors: FieldErrorCollector, name: str = "needs") -> list[str]:
     value = values.get(name)
-    if _blank(value):
+    if is_blank(value):
         return []
     if isinstance(value, str):
         value = [v for v in value.replace("，", ",").split(",") if v.strip()]
@@ -187,7 +173,7 @@ def create_service_type(actor, values: dict) -> ServiceType:
     """City admins extend the catalogue (codes are permanent; retire with `is_active`)."""
     if not access.can_manage_catalogue(actor):
         raise Forbidden("只有市级管理员可以维护服务目录。")
-    errors = _Errors()
+    errors = FieldErrorCollector()
     code = _text(values, "code", errors, required=True, limit=32)
     label = _text(values, "label", errors, required=True, limit=32)
     unit = _text(values, "responsible_unit", errors, limit=64)
@@ -209,7 +195,7 @@ def create_service_type(actor, values: dict) -> ServiceType:
 def update_service_type(actor, item: ServiceType, values: dict) -> ServiceType:
     if not access.can_manage_catalogue(actor):
         raise Forbidden("只有市级管理员可以维护服务目录。")
-    errors = _Errors()
+    errors = FieldErrorCollector()
     label = _text(values, "label", errors, required=True, limit=32)
     unit = _text(values, "responsible_unit", errors, limit=64)
     errors.raise_if_any()
@@ -317,7 +303,7 @@ def request_case(actor, person: Person, values: dict) -> CaseRequest:
     """A village clerk (or any region role in scope) asks the township to open a case."""
     if not access.can_request_case(actor, person):
         raise Forbidden("您无权为该人员申请建档。")
-    errors = _Errors()
+    errors = FieldErrorCollector()
     reason = _text(values, "reason", errors, required=True, limit=REASON_LIMIT)
     needs = _needs(values, errors)
     errors.raise_if_any()
@@ -360,7 +346,7 @@ def decide_request(actor, req: CaseRequest, *, accept: bool, reason: str | None 
         raise Forbidden("只有乡镇服务站及以上可以决定建档申请。")
     if req.status != RequestStatus.PENDING:
         raise Conflict("该申请已被处理。")
-    errors = _Errors()
+    errors = FieldErrorCollector()
     reason = _text({"reason": reason}, "reason", errors, required=not accept, limit=REASON_LIMIT)
     errors.raise_if_any()
     if not accept:
@@ -384,7 +370,7 @@ def decide_request(actor, req: CaseRequest, *, accept: bool, reason: str | None 
 
 
 def _parse_stage(to_stage: Any) -> CaseStage:
-    errors = _Errors()
+    errors = FieldErrorCollector()
     stage = _enum(CaseStage, {"stage": to_stage}, "stage", errors, required=True)
     errors.raise_if_any()
     return stage
@@ -395,7 +381,7 @@ def change_stage(case: Case, to_stage: str, actor, reason: str) -> Case:
     and why. A refused transition raises `Conflict` (409). Entering `founded` starts the follow-up
     year; entering `closed` closes the case. The clocks keep their base: only the interval changes."""
     stage = _parse_stage(to_stage)
-    errors = _Errors()
+    errors = FieldErrorCollector()
     reason = _text({"reason": reason}, "reason", errors, required=True, limit=REASON_LIMIT)
     errors.raise_if_any()
     current = case.stage
@@ -515,11 +501,11 @@ def assign(actor, case: Case, *, specialist: Any = None, mentor: Any = None, rea
     if not case.is_open:
         raise Conflict("该档案已结案。")
     check_version(case, expected_version)
-    errors = _Errors()
+    errors = FieldErrorCollector()
     wanted: dict[str, User] = {}
     for role, value, candidates in (("specialist", specialist, specialist_candidates),
                                     ("mentor", mentor, mentor_candidates)):
-        if _blank(value):
+        if is_blank(value):
             continue
         user = _resolve_user(value)
         allowed_ids = {c.user.id for c in candidates(case)}
@@ -571,7 +557,7 @@ def _author_role(actor, case: Case, kind: LogKind) -> str:
 
 
 def _clean_log(values: dict, kind: LogKind) -> dict:
-    errors = _Errors()
+    errors = FieldErrorCollector()
     out: dict[str, Any] = {}
     out["contact_on"] = _date(values, "date", errors, required=True)
     if out["contact_on"] is not None and out["contact_on"] > clock.today():
@@ -596,7 +582,7 @@ def _clean_log(values: dict, kind: LogKind) -> dict:
 
 
 def _parse_kind(value: Any) -> LogKind:
-    errors = _Errors()
+    errors = FieldErrorCollector()
     kind = _enum(LogKind, {"kind": value}, "kind", errors, required=True)
     errors.raise_if_any()
     return kind
@@ -672,7 +658,7 @@ def revise_log(actor, log: CaseLog, values: dict) -> CaseLog:
     if not access.can_write_log(actor, case, log.kind.value):
         raise Forbidden("您已不是该档案的服务人员。")
     cleaned = _clean_log(values, log.kind)
-    errors = _Errors()
+    errors = FieldErrorCollector()
     reason = _text(values, "reason", errors, required=log.kind == LogKind.VISIT, limit=REASON_LIMIT)
     errors.raise_if_any()
     new = CaseLog(case_id=log.case_id, kind=log.kind, author_id=actor.id, author_role=log.author_role,
@@ -743,7 +729,7 @@ def add_service_item(actor, case: Case, values: dict) -> ServiceItem:
         raise Forbidden("您无权为该档案新增服务事项。")
     if not case.is_open:
         raise Conflict("该档案已结案。")
-    errors = _Errors()
+    errors = FieldErrorCollector()
     code = _text(values, "service_type", errors, required=True, limit=32)
     found = None
     if code:
@@ -764,7 +750,7 @@ def update_service_item(actor, item: ServiceItem, values: dict, *, expected_vers
     if not access.can_manage_services(actor, case):
         raise Forbidden("您无权办理该服务事项。")
     check_version(item, expected_version)
-    errors = _Errors()
+    errors = FieldErrorCollector()
     status = _enum(ItemStatus, values, "status", errors) if "status" in values else None
     outcome = _text(values, "outcome", errors) if "outcome" in values else item.outcome
     cannot_reason = _text(values, "cannot_reason", errors, limit=REASON_LIMIT) \

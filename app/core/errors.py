@@ -77,6 +77,20 @@ class FieldErrors(AppError):
         return cls(fields={field: [message]})
 
 
+class FieldErrorCollector:
+    """Collects field messages while a whole body is checked, then raises them together (422)."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, name: str, message: str) -> None:
+        self.fields.setdefault(name, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise FieldErrors(fields=self.fields)
+
+
 class TooManyRequests(AppError):
     status = 429
     code = "too_many_requests"

@@ -277,3 +277,8 @@ def is_valid_credit_code(raw: str | None) -> bool:
     except InvalidCreditCode:
         return False
     return True
+
+
+def is_blank(value: object) -> bool:
+    """None, or a string of nothing but whitespace: "not given" for an optional field."""
+    return value is None or (isinstance(value, str) and not value.strip())

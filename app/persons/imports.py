@@ -37,7 +37,7 @@ from app.codes import operations as codes
 from app.codes.models import CodeList
 from app.core import audit, clock, crypto
 from app.core.access import person_scale as access
-from app.core.errors import Conflict, FieldErrors, Forbidden
+from app.core.errors import Conflict, FieldErrorCollector, FieldErrors, Forbidden
 from app.core.masking import mask_id_number
 from app.core.validators import InvalidIdNumber, clean_id_input, parse_id_number
 from app.extensions import db
@@ -351,7 +351,7 @@ def _process_chunk(ctx: _Context, result: CheckResult, pending: list[_Pending], 
     for item in pending:
         masked = mask_id_number(item.info.number)
         current = current_by_hash.get(item.hash)
-        errors = ops._Errors()
+        errors = FieldErrorCollector()
         values = item.values
         if current is None:
             missing = [n for n in REQUIRED_FOR_NEW if n != "id_number" and values.get(n) is None]

@@ -22,7 +22,7 @@ from app.codes import operations as codes
 from app.codes.models import CodeList
 from app.core import audit, clock
 from app.core.access import persons as access
-from app.core.errors import Conflict, FieldErrors, Forbidden, check_version
+from app.core.errors import Conflict, FieldErrorCollector, FieldErrors, Forbidden, check_version
 from app.core.masking import mask_id_number, mask_phone
 from app.core.validators import (
     UNSAFE_TEXT_MESSAGE,
@@ -30,6 +30,7 @@ from app.core.validators import (
     InvalidName,
     InvalidPhone,
     has_unsafe_chars,
+    is_blank,
     normalize_name,
     normalize_phone,
     parse_id_number,
@@ -67,30 +68,16 @@ MERGE_HOOKS: list[Callable[[Any, Person, Person], None]] = []
 # Validation
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise FieldErrors(fields=self.fields)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _text(value: Any) -> str | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     return str(value).strip()
 
 
-def _enum(enum_cls: type[Enum], value: Any, name: str, errors: _Errors, *, required: bool) -> Any:
-    if _blank(value):
+def _enum(enum_cls: type[Enum], value: Any, name: str, errors: FieldErrorCollector, *, required: bool) -> Any:
+    if is_blank(value):
         if required:
             errors.add(name, f"请选择{FIELD_LABELS[name]}。")
         return None
@@ -104,8 +91,8 @@ def _enum(enum_cls: type[Enum], value: Any, name: str, errors: _Errors, *, requi
         return None
 
 
-def _date(value: Any, name: str, errors: _Errors) -> date | None:
-    if _blank(value):
+def _date(value: Any, name: str, errors: FieldErrorCollector) -> date | None:
+    if is_blank(value):
         return None
     if isinstance(value, date):
         parsed = value
@@ -124,7 +111,7 @@ def _date(value: Any, name: str, errors: _Errors) -> date | None:
     return parsed
 
 
-def _bool(value: Any, name: str, errors: _Errors) -> bool | None:
+def _bool(value: Any, name: str, errors: FieldErrorCollector) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -139,7 +126,7 @@ def _bool(value: Any, name: str, errors: _Errors) -> bool | None:
 
 
 def parse_skills(value: Any) -> list[str]:
-    if _blank(value):
+    if is_blank(value):
         return []
     items = value if isinstance(value, (list, tuple)) else SKILL_SEPARATORS.split(str(value))
     out: list[str] = []
@@ -172,7 +159,7 @@ class Lookups:
         return cls(villages, active)
 
 
-def _code(list_name: CodeList, value: Any, name: str, errors: _Errors, current: str | None,
+def _code(list_name: CodeList, value: Any, name: str, errors: FieldErrorCollector, current: str | None,
           lookups: Lookups | None = None) -> str | None:
     text = _text(value)
     if text is None:
@@ -186,7 +173,7 @@ def _code(list_name: CodeList, value: Any, name: str, errors: _Errors, current: 
     return text
 
 
-def _village(value: Any, errors: _Errors, lookups: Lookups | None = None) -> Region | None:
+def _village(value: Any, errors: FieldErrorCollector, lookups: Lookups | None = None) -> Region | None:
     code = _text(value)
     if code is None:
         errors.add("village_code", "请选择户籍所在村（社区）。")
@@ -204,7 +191,7 @@ def _village(value: Any, errors: _Errors, lookups: Lookups | None = None) -> Reg
     return region
 
 
-def clean(values: dict[str, Any], *, current: Person | None, errors: _Errors | None = None,
+def clean(values: dict[str, Any], *, current: Person | None, errors: FieldErrorCollector | None = None,
           lookups: Lookups | None = None) -> dict[str, Any]:
     """Validate and normalise the editable fields present in `values` (all of them on create).
 
@@ -214,7 +201,7 @@ def clean(values: dict[str, Any], *, current: Person | None, errors: _Errors | N
     per-row village and code-list queries with preloaded sets.
     """
     own_errors = errors is None
-    errors = errors or _Errors()
+    errors = errors or FieldErrorCollector()
     creating = current is None
     out: dict[str, Any] = {}
     present = set(values) & set(EDITABLE_FIELDS)
@@ -233,7 +220,7 @@ def clean(values: dict[str, Any], *, current: Person | None, errors: _Errors | N
             except InvalidName as error:
                 errors.add("name", str(error))
         elif name == "phone":
-            if _blank(value):
+            if is_blank(value):
                 out["phone"] = None
             else:
                 try:
@@ -268,7 +255,7 @@ def clean(values: dict[str, Any], *, current: Person | None, errors: _Errors | N
             else:
                 out[name] = skills
         elif name == "capital_need":
-            if _blank(value):
+            if is_blank(value):
                 out[name] = None
             else:
                 try:
@@ -423,7 +410,7 @@ def create_person(actor, values: dict[str, Any], *, allow_near_duplicates: bool 
     """
     if not access.can_create_person(actor):
         raise Forbidden("您的角色不能登记人员。")
-    errors = _Errors()
+    errors = FieldErrorCollector()
     info = None
     try:
         info = parse_id_number(values.get("id_number"))
@@ -460,7 +447,7 @@ def update_person(actor, person: Person, values: dict[str, Any], *, expected_ver
             raise Conflict("该人员记录已归档，不能修改。")
         raise Forbidden("您无权修改该人员的信息。")
     check_version(person, expected_version)
-    errors = _Errors()
+    errors = FieldErrorCollector()
     if "id_number" in values:
         errors.add("id_number", "身份证号码不能在此修改；如登记有误，请联系县级服务中心使用“更正身份证号”功能。")
     code = _text(values.get("village_code"))
@@ -505,14 +492,14 @@ def reveal_id_number(actor, person: Person) -> tuple[str, str | None]:
 def lookup(actor, *, id_number: str | None = None, phone: str | None = None) -> list[Person]:
     """People the actor may see with exactly this ID number or phone (hash lookups, archived
     records included). Audited with the masked value; the value itself is never stored."""
-    errors = _Errors()
-    if _blank(id_number) and _blank(phone):
+    errors = FieldErrorCollector()
+    if is_blank(id_number) and is_blank(phone):
         errors.add("id_number", "请填写身份证号码或联系电话。")
         errors.raise_if_any()
-    if not _blank(id_number) and not _blank(phone):
+    if not is_blank(id_number) and not is_blank(phone):
         errors.add("id_number", "身份证号码和联系电话只能填写一项。")
         errors.raise_if_any()
-    if not _blank(id_number):
+    if not is_blank(id_number):
         try:
             number = parse_id_number(id_number).number
         except InvalidIdNumber as error:
@@ -575,7 +562,7 @@ def merge_persons(actor, survivor: Person, other: Person, *, reason: str, surviv
     before = audit.snapshot(survivor)
     for name in MERGE_FILL_FIELDS:
         mine, theirs = getattr(survivor, name), getattr(other, name)
-        if _blank(mine) and not _blank(theirs):
+        if is_blank(mine) and not is_blank(theirs):
             setattr(survivor, name, theirs)
     if survivor.intention == Intention.NONE and other.intention != Intention.NONE:
         survivor.intention = other.intention
@@ -643,7 +630,7 @@ def correct_id_number(actor, person: Person, new_number: str, *, reason: str,
     if person.is_archived:
         raise Conflict("已归档的记录不能更正身份证号码。")
     check_version(person, expected_version)
-    errors = _Errors()
+    errors = FieldErrorCollector()
     info = None
     try:
         info = parse_id_number(new_number)
