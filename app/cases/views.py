@@ -3,6 +3,8 @@ the "1+1", services, timeline), assignment, visit logs and mentor notes, stage c
 items, the audited full phone for the assignees, the printable A4 case file and the catalogue."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,7 +22,7 @@ from app.cases.forms import (
     ServiceUpdateForm,
     StageForm,
 )
-from app.cases.models import Case, CaseLog, CaseRequest, ServiceItem, ServiceType
+from app.cases.models import Case, CaseLog, CaseRequest, CaseStage, ServiceItem, ServiceType
 from app.cases.present import person_summary
 from app.cases.timeline import timeline
 from app.cases.workflow import next_stages
@@ -80,6 +82,22 @@ def _load_person(person_id: int) -> Person:
 # ---------------------------------------------------------------------------------------------
 # Lists
 
+
+
+def _act(action: Callable[[], object], success: str, target: str):
+    """Run a one-button operation: commit and flash `success`, or roll back and flash each field
+    message; either way back to `target` (the case page section the button sits in)."""
+    try:
+        action()
+    except FieldErrors as error:
+        db.session.rollback()
+        for messages in error.fields.values():
+            for message in messages:
+                flash(message, "danger")
+        return redirect(target)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(target)
 
 @bp.route("/")
 @rule(VIEWERS)
@@ -281,17 +299,12 @@ def stage(case_id: int):
     form.stage.choices = [(s.value, s.value) for s in next_stages(case.stage)]
     if not form.validate_on_submit():
         raise FieldErrors.single("stage", "请求无效，请刷新页面后重试。")
-    try:
+
+    def action() -> None:
         ops.change_stage(case, form.stage.data, current_user, form.reason.data)
-    except FieldErrors as error:
-        db.session.rollback()
-        for messages in error.fields.values():
-            for message in messages:
-                flash(message, "danger")
-        return redirect(url_for("cases.detail", case_id=case.id))
-    db.session.commit()
-    flash(f"阶段已变更为「{labels.STAGE_LABELS[case.stage]}」。", "success")
-    return redirect(url_for("cases.detail", case_id=case.id))
+
+    new_stage = labels.STAGE_LABELS[CaseStage(form.stage.data)]
+    return _act(action, f"阶段已变更为「{new_stage}」。", url_for("cases.detail", case_id=case.id))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -390,19 +403,13 @@ def add_service(case_id: int):
     form = ServiceForm()
     if not form.validate_on_submit():
         raise FieldErrors.single("service_type", "请求无效，请刷新页面后重试。")
-    try:
+
+    def action() -> None:
         ops.add_service_item(current_user, case, {"service_type": form.service_type.data, "title": form.title.data,
                                                   "responsible_unit": form.responsible_unit.data,
                                                   "due_on": form.due_on.data})
-    except FieldErrors as error:
-        db.session.rollback()
-        for messages in error.fields.values():
-            for message in messages:
-                flash(message, "danger")
-        return redirect(url_for("cases.detail", case_id=case.id) + "#services")
-    db.session.commit()
-    flash("已新增服务事项。", "success")
-    return redirect(url_for("cases.detail", case_id=case.id) + "#services")
+
+    return _act(action, "已新增服务事项。", url_for("cases.detail", case_id=case.id) + "#services")
 
 
 @bp.route("/<int:case_id>/services/<int:item_id>", methods=["POST"])
@@ -417,17 +424,11 @@ def update_service(case_id: int, item_id: int):
         raise FieldErrors.single("status", "请求无效，请刷新页面后重试。")
     values = {"status": form.status.data or None, "outcome": form.outcome.data,
               "cannot_reason": form.cannot_reason.data}
-    try:
+
+    def action() -> None:
         ops.update_service_item(current_user, item, values, expected_version=int_or_none(form.version.data))
-    except FieldErrors as error:
-        db.session.rollback()
-        for messages in error.fields.values():
-            for message in messages:
-                flash(message, "danger")
-        return redirect(url_for("cases.detail", case_id=case.id) + "#services")
-    db.session.commit()
-    flash("已更新服务事项。", "success")
-    return redirect(url_for("cases.detail", case_id=case.id) + "#services")
+
+    return _act(action, "已更新服务事项。", url_for("cases.detail", case_id=case.id) + "#services")
 
 
 # ---------------------------------------------------------------------------------------------
