@@ -252,3 +252,10 @@ def test_business_list_pages_through_every_business_once(demo, login_as, monkeyp
         found = re.search(r'href="([^"]*cursor=[^"&]+[^"]*)"[^>]*>下一页', html)
         url = found.group(1).replace("&amp;", "&") if found else None
     assert len(names) == len(set(names)) == db.session.query(Business).count()
+
+
+def test_business_list_title_is_plain_text(demo, login_as):
+    html = login_as("demo_city").get("/businesses/").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and "经营主体" in title
+    assert html.count("企业类主体的范围") == 1
