@@ -22,7 +22,7 @@ from app.cases.forms import (
     ServiceUpdateForm,
     StageForm,
 )
-from app.cases.models import Case, CaseLog, CaseRequest, CaseStage, ServiceItem, ServiceType
+from app.cases.models import Case, CaseLog, CaseRequest, ServiceItem, ServiceType
 from app.cases.present import person_summary
 from app.cases.timeline import timeline
 from app.cases.workflow import next_stages
@@ -84,9 +84,10 @@ def _load_person(person_id: int) -> Person:
 
 
 
-def _act(action: Callable[[], object], success: str, target: str):
-    """Run a one-button operation: commit and flash `success`, or roll back and flash each field
-    message; either way back to `target` (the case page section the button sits in)."""
+def _act(action: Callable[[], object], success: str | Callable[[], str], target: str):
+    """Run a one-button operation: commit and flash `success` (a text, or a function giving it
+    after the operation), or roll back and flash each field message; either way back to `target`
+    (the case page section the button sits in)."""
     try:
         action()
     except FieldErrors as error:
@@ -96,7 +97,7 @@ def _act(action: Callable[[], object], success: str, target: str):
                 flash(message, "danger")
         return redirect(target)
     db.session.commit()
-    flash(success, "success")
+    flash(success() if callable(success) else success, "success")
     return redirect(target)
 
 @bp.route("/")
@@ -303,8 +304,8 @@ def stage(case_id: int):
     def action() -> None:
         ops.change_stage(case, form.stage.data, current_user, form.reason.data)
 
-    new_stage = labels.STAGE_LABELS[CaseStage(form.stage.data)]
-    return _act(action, f"阶段已变更为「{new_stage}」。", url_for("cases.detail", case_id=case.id))
+    return _act(action, lambda: f"阶段已变更为「{labels.STAGE_LABELS[case.stage]}」。",
+                url_for("cases.detail", case_id=case.id))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -155,3 +155,17 @@ def test_list_pages(demo, login_as):
     assert case.person.name not in login_as("demo_village2").get("/cases/").get_data(as_text=True)
     assert login_as("demo_city").get("/cases/?stage=bogus").status_code == 422
     assert login_as("demo_county").get("/cases/?queue=overdue").status_code == 200
+
+
+def test_stage_button_changes_the_stage_or_flashes_the_missing_reason(demo, login_as):
+    case = create_case(specialist="demo_specialist", mentor="demo_mentor")
+    township = login_as("demo_township")
+    page = township.post(f"/cases/{case.id}/stage", data={"stage": "training"}, follow_redirects=True)
+    assert page.status_code == 200 and "阶段已变更" not in page.get_data(as_text=True)
+    db.session.refresh(case)
+    assert case.stage.value != "training"
+    page = township.post(f"/cases/{case.id}/stage", data={"stage": "training", "reason": "报名培训"},
+                         follow_redirects=True)
+    assert "阶段已变更为「培训」" in page.get_data(as_text=True)
+    db.session.refresh(case)
+    assert case.stage.value == "training"
