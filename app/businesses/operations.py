@@ -7,7 +7,6 @@ Chinese, write the audit row and `flush()`; the caller commits.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -17,10 +16,11 @@ from app.businesses.labels import FIELD_LABELS
 from app.businesses.models import Business, BusinessKind, BusinessStatus
 from app.codes import operations as codes
 from app.codes.models import CodeList
-from app.core import audit, clock
+from app.core import audit
 from app.core.access import subsidies as access
 from app.core.access.persons import can_view_person
-from app.core.errors import Conflict, FieldErrors, Forbidden, NotFound, check_version
+from app.core.errors import Conflict, FieldErrorCollector, FieldErrors, Forbidden, NotFound, check_version
+from app.core.fields import parse_date
 from app.core.validators import (
     UNSAFE_TEXT_MESSAGE,
     InvalidCreditCode,
@@ -44,26 +44,6 @@ CREATED_HOOKS: list[Callable[[Any, Business], None]] = []
 
 
 
-def _date(value: Any, name: str, errors: dict) -> date | None:
-    if is_blank(value):
-        return None
-    if isinstance(value, date):
-        parsed = value
-    else:
-        try:
-            parsed = date.fromisoformat(str(value).strip())
-        except ValueError:
-            errors.setdefault(name, []).append(f"{FIELD_LABELS[name]}格式应为 YYYY-MM-DD。")
-            return None
-    if parsed > clock.today():
-        errors.setdefault(name, []).append(f"{FIELD_LABELS[name]}不能晚于今天。")
-        return None
-    if parsed.year < 1950:
-        errors.setdefault(name, []).append(f"{FIELD_LABELS[name]}不正确。")
-        return None
-    return parsed
-
-
 def _bool(value: Any, name: str, errors: dict) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
@@ -80,11 +60,8 @@ def _bool(value: Any, name: str, errors: dict) -> bool | None:
 
 def clean(actor: Any, values: dict[str, Any], current: Business | None) -> dict[str, Any]:
     """Validate the fields present in `values` (all required ones on create); attribute values out."""
-    errors: dict[str, list[str]] = {}
-
-    def add(name: str, message: str) -> None:
-        errors.setdefault(name, []).append(message)
-
+    collector = FieldErrorCollector()
+    errors, add = collector.fields, collector.add
     present = set(values) & set(FIELDS)
     if current is None:
         present |= set(REQUIRED)
@@ -128,7 +105,7 @@ def clean(actor: Any, values: dict[str, Any], current: Business | None) -> dict[
             except InvalidCreditCode as error:
                 add(name, str(error))
         elif name in ("registered_on", "closed_on"):
-            parsed = _date(value, name, errors)
+            parsed = parse_date(value, name, FIELD_LABELS[name], collector, not_in_future=True, min_year=1950)
             if parsed is not None or name == "closed_on":
                 out[name] = parsed
         elif name == "is_first_registration":

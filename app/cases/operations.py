@@ -42,6 +42,7 @@ from app.core import audit, clock
 from app.core.access import cases as access
 from app.core.access.roles import Role
 from app.core.errors import Conflict, FieldErrorCollector, FieldErrors, Forbidden, check_version
+from app.core.fields import parse_date, parse_enum
 from app.core.validators import has_unsafe_chars, is_blank
 from app.extensions import db
 from app.persons.models import Person
@@ -81,34 +82,11 @@ def _text(values: dict, name: str, errors: FieldErrorCollector, *, required: boo
 
 
 def _enum(enum_cls, values: dict, name: str, errors: FieldErrorCollector, *, required: bool = False):
-    value = values.get(name)
-    if is_blank(value):
-        if required:
-            errors.add(name, f"请选择{FIELD_LABELS[name]}。")
-        return None
-    if isinstance(value, enum_cls):
-        return value
-    try:
-        return enum_cls(str(value).strip())
-    except ValueError:
-        allowed = "、".join(m.value for m in enum_cls)
-        errors.add(name, f"{FIELD_LABELS[name]}的取值应为 {allowed} 之一。")
-        return None
+    return parse_enum(enum_cls, values.get(name), name, FIELD_LABELS[name], errors, required=required)
 
 
 def _date(values: dict, name: str, errors: FieldErrorCollector, *, required: bool = False) -> date | None:
-    value = values.get(name)
-    if is_blank(value):
-        if required:
-            errors.add(name, f"请填写{FIELD_LABELS[name]}。")
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors.add(name, f"{FIELD_LABELS[name]}格式应为 YYYY-MM-DD。")
-        return None
+    return parse_date(values.get(name), name, FIELD_LABELS[name], errors, required=required)
 
 
 def _needs(values: dict, errors: FieldErrorCollector, name: str = "needs") -> list[str]:

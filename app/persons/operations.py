@@ -23,6 +23,7 @@ from app.codes.models import CodeList
 from app.core import audit, clock
 from app.core.access import persons as access
 from app.core.errors import Conflict, FieldErrorCollector, FieldErrors, Forbidden, check_version
+from app.core.fields import parse_date, parse_enum
 from app.core.masking import mask_id_number, mask_phone
 from app.core.validators import (
     UNSAFE_TEXT_MESSAGE,
@@ -77,38 +78,11 @@ def _text(value: Any) -> str | None:
 
 
 def _enum(enum_cls: type[Enum], value: Any, name: str, errors: FieldErrorCollector, *, required: bool) -> Any:
-    if is_blank(value):
-        if required:
-            errors.add(name, f"请选择{FIELD_LABELS[name]}。")
-        return None
-    if isinstance(value, enum_cls):
-        return value
-    try:
-        return enum_cls(str(value).strip())
-    except ValueError:
-        allowed = "、".join(m.value for m in enum_cls)
-        errors.add(name, f"{FIELD_LABELS[name]}的取值应为 {allowed} 之一。")
-        return None
+    return parse_enum(enum_cls, value, name, FIELD_LABELS[name], errors, required=required)
 
 
 def _date(value: Any, name: str, errors: FieldErrorCollector) -> date | None:
-    if is_blank(value):
-        return None
-    if isinstance(value, date):
-        parsed = value
-    else:
-        try:
-            parsed = date.fromisoformat(str(value).strip())
-        except ValueError:
-            errors.add(name, f"{FIELD_LABELS[name]}格式应为 YYYY-MM-DD。")
-            return None
-    if parsed > clock.today():
-        errors.add(name, f"{FIELD_LABELS[name]}不能晚于今天。")
-        return None
-    if parsed.year < 1900:
-        errors.add(name, f"{FIELD_LABELS[name]}不正确。")
-        return None
-    return parsed
+    return parse_date(value, name, FIELD_LABELS[name], errors, not_in_future=True, min_year=1900)
 
 
 def _bool(value: Any, name: str, errors: FieldErrorCollector) -> bool | None:
