@@ -105,23 +105,18 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import init_api
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
+    from app.businesses.views import bp as businesses_bp
     from app.cases.views import bp as cases_bp
     from app.codes.views import bp as codes_bp
+    from app.dashboard.views import bp as dashboard_bp
     from app.main.views import bp as main_bp
     from app.persons.views import bp as persons_bp
     from app.regions.views import bp as regions_bp
-
-    for bp in (main_bp, auth_bp, regions_bp, codes_bp, audit_bp, persons_bp):
-        app.register_blueprint(bp)
-    app.register_blueprint(cases_bp)
-    from app.businesses.views import bp as businesses_bp
     from app.subsidies.views import bp as subsidies_bp
 
-    app.register_blueprint(businesses_bp)
-    app.register_blueprint(subsidies_bp)
-    from app.dashboard.views import bp as dashboard_bp
-
-    app.register_blueprint(dashboard_bp)
+    for bp in (main_bp, auth_bp, regions_bp, codes_bp, audit_bp, persons_bp, cases_bp, businesses_bp,
+               subsidies_bp, dashboard_bp):
+        app.register_blueprint(bp)
     init_api(app)
 
 
@@ -162,19 +157,11 @@ def _register_hooks(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
+    from app.dashboard.cli import dashboard_cli
     from app.demo.cli import demo_cli
     from app.persons.cli import persons_cli
     from app.regions.cli import regions_cli
-
-    app.cli.add_command(users_cli)
-    app.cli.add_command(persons_cli)
-    app.cli.add_command(regions_cli)
-    app.cli.add_command(demo_cli)
-
     from app.subsidies.cli import subsidies_cli
 
-    app.cli.add_command(subsidies_cli)
-
-    from app.dashboard.cli import dashboard_cli
-
-    app.cli.add_command(dashboard_cli)
+    for command in (users_cli, persons_cli, regions_cli, demo_cli, subsidies_cli, dashboard_cli):
+        app.cli.add_command(command)
