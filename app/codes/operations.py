@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from flask import has_request_context, request
 from sqlalchemy import select
 
 from app.codes.models import CodeItem, CodeList
@@ -40,6 +41,8 @@ DEFAULT_ITEMS: dict[CodeList, list[tuple[str, str, str]]] = {
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 
+_MEMO_KEY = "fxcy.code_pairs"
+
 
 def seed_defaults() -> int:
     """Insert the default items that are missing (idempotent). Returns how many were added."""
@@ -48,6 +51,7 @@ def seed_defaults() -> int:
         existing = set(db.session.scalars(select(CodeItem.code).where(CodeItem.list_name == list_name)))
         for order, (code, label, source) in enumerate(items, start=1):
             if code not in existing:
+                _forget()
                 db.session.add(CodeItem(list_name=list_name, code=code, label=label,
                                         sort_order=order * 10, source=source or None))
                 added += 1
@@ -62,15 +66,31 @@ def items(list_name: CodeList, *, active_only: bool = True) -> list[CodeItem]:
     return list(db.session.scalars(stmt.order_by(CodeItem.sort_order, CodeItem.code)))
 
 
+def _pairs(list_name: CodeList, active_only: bool) -> dict[str, str]:
+    """code -> label, read once per request: a list page asks for the same lists for its filter
+    form and for every row's labels. The memo lives on the request (never across requests) and
+    is dropped when an item is written in the same request."""
+    memo = request.environ.setdefault(_MEMO_KEY, {}) if has_request_context() else {}
+    key = (list_name, active_only)
+    if key not in memo:
+        memo[key] = {i.code: i.label for i in items(list_name, active_only=active_only)}
+    return memo[key]
+
+
+def _forget() -> None:
+    if has_request_context():
+        request.environ.pop(_MEMO_KEY, None)
+
+
 def choices(list_name: CodeList, *, blank: str | None = None) -> dict[str, str]:
     """code -> label of the active items in display order, for select fields."""
-    pairs = {i.code: i.label for i in items(list_name)}
+    pairs = dict(_pairs(list_name, True))
     return {"": blank, **pairs} if blank is not None else pairs
 
 
 def labels(list_name: CodeList) -> dict[str, str]:
     """code -> label for every item, retired ones included (old records keep their label)."""
-    return {i.code: i.label for i in items(list_name, active_only=False)}
+    return dict(_pairs(list_name, False))
 
 
 def unknown_codes(list_name: CodeList, codes: Iterable[str]) -> list[str]:
@@ -102,6 +122,7 @@ def create_item(actor, list_name: CodeList, code: str, label: str, sort_order: i
     item = CodeItem(list_name=list_name, code=code, label=label, sort_order=sort_order, is_active=True)
     db.session.add(item)
     db.session.flush()
+    _forget()
     audit.record("code_create", item, actor=actor, changes=audit.diff({}, audit.snapshot(item)))
     return item
 
@@ -114,6 +135,7 @@ def update_item(actor, item: CodeItem, *, label: str, sort_order: int, is_active
     item.sort_order = sort_order
     item.is_active = is_active
     db.session.flush()
+    _forget()
     changes = audit.diff(before, audit.snapshot(item))
     if changes:
         audit.record("code_update", item, actor=actor, changes=changes)

@@ -1,30 +1,41 @@
 """Jinja filters and globals shared by every template: Chinese dates, numbers, navigation."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_decimal
 from flask_login import current_user
 
 from app.core import clock, nav
 
 
+def _local(value: datetime) -> datetime:
+    """An instant in Asia/Shanghai; a naive datetime is UTC (as stored), like Babel's rule."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(clock.LOCAL_TZ)
+
+
 def date_cn(value: date | datetime | None, empty: str = "—") -> str:
-    """2026年11月28日"""
+    """2026年11月28日 (a datetime: its day in Asia/Shanghai).
+
+    Formatted directly rather than through Babel: a list page shows a hundred dates and
+    Babel's pattern formatting cost about 0.2 ms each."""
     if value is None:
         return empty
     if isinstance(value, datetime):
-        return format_datetime(value, "yyyy年M月d日")
-    return format_date(value, "yyyy年M月d日")
+        value = _local(value)
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def datetime_cn(value: datetime | None, empty: str = "—") -> str:
     """2026年11月28日 10:05 (Asia/Shanghai)"""
     if value is None:
         return empty
-    return format_datetime(value, "yyyy年M月d日 HH:mm")
+    value = _local(value)
+    return f"{value.year}年{value.month}月{value.day}日 {value.hour:02d}:{value.minute:02d}"
 
 
 def number(value: int | float | Decimal | None, empty: str = "—") -> str:
