@@ -9,6 +9,7 @@ numbers plain; every row carries all columns (an empty cell is `<c/>`).
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
@@ -18,6 +19,7 @@ from app.core import clock
 STYLE_NORMAL, STYLE_TITLE, STYLE_HEADER = 0, 1, 2
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+_NEEDS_ESCAPE = re.compile('[&<>"]').search  # most cells have nothing to escape
 
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
@@ -101,17 +103,21 @@ class StreamingXlsx:
         """One row; strings inline, ints and floats as numbers, None or "" as an empty cell."""
         self._row += 1
         s = f' s="{style}"' if style else ""
-        cells = []
+        empty, text_open, number_open = f"<c{s}/>", f'<c{s} t="inlineStr"><is><t>', f"<c{s}><v>"
+        needs_escape = _NEEDS_ESCAPE
+        cells = [f'<row r="{self._row}">']
         for value in values:
             if value is None or value == "":
-                cells.append(f"<c{s}/>")
+                cells.append(empty)
             elif isinstance(value, str):
-                cells.append(f'<c{s} t="inlineStr"><is><t>{value.translate(_ESCAPES)}</t></is></c>')
+                cells.append(text_open + (value.translate(_ESCAPES) if needs_escape(value) else value)
+                             + "</t></is></c>")
             elif isinstance(value, bool):
-                cells.append(f'<c{s} t="inlineStr"><is><t>{"是" if value else "否"}</t></is></c>')
+                cells.append(text_open + ("是" if value else "否") + "</t></is></c>")
             else:
-                cells.append(f"<c{s}><v>{value}</v></c>")
-        self._write(f'<row r="{self._row}">{"".join(cells)}</row>')
+                cells.append(f"{number_open}{value}</v></c>")
+        cells.append("</row>")
+        self._write("".join(cells))
 
     def close(self) -> None:
         self._write(f"</sheetData>{self._footer_xml}</worksheet>")

@@ -7,6 +7,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
+from app.core import clock
 from app.core.audit import AuditEntry
 from app.core.errors import FieldErrors, Forbidden, StaleRecord
 from app.extensions import db
@@ -51,6 +52,27 @@ def test_masked_export_holds_every_page_of_the_filtered_list(demo, app):
         assert r[8] == "已返乡"
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "person_export"))
     assert entry.changes["rows"] == 5 and entry.user_id == county.id
+
+
+def test_export_cells_carry_labels_lists_dates_and_escaped_text(demo):
+    county = demo["demo_county"]
+    person = create_person(county, village_code=TAOPINGHE, status="returned", source="bigdata",
+                           skills="电焊、厨师", occupation="A&B <厨师>", intention="firm",
+                           returned_on="2025-01-20", outside_since="2019-03-01")
+    plain = create_person(county, village_code=TAOPINGHE, status="working_outside")
+    filters, _ = queries.parse_filters({"village": TAOPINGHE})
+    rows = _sheet(exports.export_people(county, filters))
+    db.session.commit()
+    by_name = {r[1]: r for r in rows[4:]}
+    row = by_name[person.name]
+    assert row[3] in ("男", "女") and row[4] == person.birth_date.isoformat()
+    assert row[8] == "已返乡" and row[9] == "大数据比对"
+    assert row[13] == "A&B <厨师>"
+    assert row[14] == "2019-03-01" and row[15] == "2025-01-20"
+    assert row[16] == "电焊、厨师" and row[17] == "明确"
+    local = person.updated_at.astimezone(clock.LOCAL_TZ)
+    assert row[25] == local.strftime("%Y-%m-%d %H:%M")
+    assert by_name[plain.name][16] in ("", None)
 
 
 def test_unmasked_export_needs_the_role_and_a_reason_and_is_watermarked_and_audited(demo):
