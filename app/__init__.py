@@ -64,6 +64,13 @@ def _resolve_secrets(app: Flask, config: type[Config]) -> None:
             "pool_size": app.config["DB_POOL_SIZE"],
             "max_overflow": app.config["DB_MAX_OVERFLOW"],
         }
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg"):
+        # No server-side prepared statements: after five executions PostgreSQL may switch a
+        # prepared statement to a generic plan, which for the name search (a key range whose
+        # width the plan cannot know) walks a whole county — 600 ms instead of 40 ms at 1M people.
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **options, "connect_args": {"prepare_threshold": None, **options.get("connect_args", {})}}
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
     from app.core import crypto
