@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.codes.views import bp as codes_bp
     from app.dashboard.views import bp as dashboard_bp
     from app.main.views import bp as main_bp
+    from app.persons import scale_views  # noqa: F401 - import, export and baseline pages on persons_bp
     from app.persons.views import bp as persons_bp
     from app.regions.views import bp as regions_bp
     from app.subsidies.views import bp as subsidies_bp

@@ -10,7 +10,7 @@ Reports, as Markdown on stdout:
 - import: a generated file of N new people read, checked and written end to end (preview, then
   commit), the write phase alone, and on SQLite raw `sqlite3.executemany` of the same rows into
   the same tables and indexes in the same run (rolled back);
-- export: the same N people exported (filter source=self), time and peak extra memory.
+- export: the county officer's whole county list (夷陵区) exported, time and peak extra memory.
 """
 from __future__ import annotations
 
@@ -256,10 +256,13 @@ def bench_import_export(app, rows: int) -> dict:
         if db.engine.dialect.name == "sqlite":
             out["raw"] = _raw_sqlite(app, batch.id)
 
-        filters, _ = queries.parse_filters({"source": "self"})
+        # The export a county officer makes: the whole county list (夷陵区, ~127,000 people at 1M),
+        # every page, in pinyin order, masked.
+        county = db.session.scalar(select(User).where(User.username == "demo_county"))
+        filters, _ = queries.parse_filters({})
         with PeakRss() as rss:
             t0 = time.perf_counter()
-            result = exports.export_people(user, filters)
+            result = exports.export_people(county, filters)
             db.session.commit()
             out["export"] = time.perf_counter() - t0
         out["export_rows"] = result.rows
@@ -358,7 +361,9 @@ def main(argv: list[str] | None = None) -> None:
                   f"same tables and indexes: {raw['seconds']:.1f} s "
                   f"({raw['rows'] / max(raw['seconds'], 1e-9):,.0f} people/s); "
                   f"write phase at {ratio:.2f}× raw.")
-        print(f"Export of {r['export_rows']:,} rows: {r['export']:.1f} s, file {r['export_mb']:.1f} MB, "
+        per_100k = r["export"] / max(r["export_rows"], 1) * 100_000
+        print(f"Export of the county list by its officer, {r['export_rows']:,} rows: {r['export']:.1f} s "
+              f"({per_100k:.1f} s per 100,000 rows), file {r['export_mb']:.1f} MB, "
               f"peak extra memory {r['export_peak_mb']:.0f} MB. Library now {r['people']:,} people.")
 
 

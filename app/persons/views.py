@@ -418,6 +418,3 @@ def correct_id(person_id: int):
     return render_template("persons/correct_id.html", person=person, form=form, conflict=conflict,
                            labels=labels), status
 
-
-# Issue 4's pages (import, export, baselines) live in their own module on this blueprint.
-from app.persons import scale_views  # noqa: E402,F401
