@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from app.dashboard import counters
 from app.dashboard.models import VillagePersonCount
 from app.extensions import db
 from app.persons import operations as ops
+from app.persons import write
 from app.persons.models import Person, PersonNameKey
 from app.regions.operations import by_code
 from tests.conftest import IS_POSTGRES
@@ -102,6 +104,55 @@ def test_bulk_insert_is_counted_and_rebuild_recomputes(demo):
     assert written["village_person_counts"] > 0
     assert counters.differences() == {}
     assert _count(GAOJIAYAN) == _fresh(GAOJIAYAN)
+
+
+def _trigger_names() -> set[str]:
+    if IS_POSTGRES:
+        sql = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'persons'::regclass AND NOT tgisinternal"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'persons'"
+    return set(db.session.scalars(text(sql)))
+
+
+def _copies(village, count: int, first_hash: int) -> list[dict]:
+    template = db.session.execute(select(Person.__table__).limit(1)).mappings().one()
+    rows = []
+    for n, person_id in enumerate(write.allocate_ids(count)):
+        row = dict(template)
+        row.update(id=person_id, village_id=village.id, township_id=village.township_id,
+                   county_id=village.county_id, id_number_hash=bytes([first_hash + n]) * 32,
+                   is_sanyou=n % 2 == 0, archived_at=None)
+        rows.append(row)
+    return rows
+
+
+def test_bulk_insert_counts_the_rows_once_with_the_row_triggers_set_aside(demo):
+    village = by_code(GAOJIAYAN)
+    triggers = _trigger_names()
+    before = _count(GAOJIAYAN)
+    rows = _copies(village, 6, 1)
+    with counters.bulk_insert("persons", rows[0]["id"], rows[-1]["id"]):
+        db.session.execute(insert(Person.__table__), rows)
+    db.session.commit()
+    assert _count(GAOJIAYAN) == (before[0] + 6, before[1] + 3) == _fresh(GAOJIAYAN)
+    assert counters.differences() == {}
+    assert _trigger_names() == triggers
+    # The triggers are back: a single insert afterwards is counted by them.
+    create_person(city_admin(), village_code=GAOJIAYAN)
+    assert counters.differences() == {}
+
+
+def test_failed_bulk_insert_leaves_counters_and_triggers_as_they_were(demo):
+    village = by_code(GAOJIAYAN)
+    triggers, before = _trigger_names(), _count(GAOJIAYAN)
+    rows = _copies(village, 3, 50)
+    rows[2]["id_number_hash"] = rows[0]["id_number_hash"]  # violates the unique hash midway
+    with pytest.raises(IntegrityError), counters.bulk_insert("persons", rows[0]["id"], rows[-1]["id"]):
+        db.session.execute(insert(Person.__table__), rows)
+    db.session.rollback()
+    assert _trigger_names() == triggers
+    assert _count(GAOJIAYAN) == before == _fresh(GAOJIAYAN)
+    assert counters.differences() == {}
 
 
 def test_demo_data_is_counted(demo):
