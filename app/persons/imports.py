@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import hashlib
 import hmac
 import io
@@ -285,12 +286,20 @@ class _Context:
                        for f, enum_labels in ENUM_FIELDS.items()}
         self.code_labels = {f: {label: code for code, label in codes.labels(list_name).items()}
                             for f, list_name in CODE_FIELDS.items()}
+        # Label translations of the columns a file has (`use_columns`); all until then.
+        self.translations = [*self.labels.items(), *self.code_labels.items()]
+        self.assessments = list(ops.ASSESSMENT_FIELDS)
         self.seen: dict[bytes, int] = {}
         self.village_names = None
         self.prepared: Prepared | None = None
 
     def in_scope(self, row) -> bool:
         return access.region_row_in_scope(self.home, row)
+
+    def use_columns(self, names: list[str]) -> None:
+        """Translate only the columns the file has (the others never hold a value)."""
+        self.translations = [(n, m) for n, m in (*self.labels.items(), *self.code_labels.items()) if n in names]
+        self.assessments = [n for n in ops.ASSESSMENT_FIELDS if n in names]
 
     def fingerprint(self) -> str:
         """Hash of everything a row's outcome depends on besides the file and the people
@@ -308,15 +317,11 @@ class _Context:
 
 def _translate(ctx: _Context, values: dict[str, Any]) -> None:
     """Chinese labels of enums and code lists to their codes; 未评估 to None."""
-    for name, mapping in ctx.labels.items():
+    for name, mapping in ctx.translations:
         value = values.get(name)
         if isinstance(value, str) and value in mapping:
             values[name] = mapping[value]
-    for name, mapping in ctx.code_labels.items():
-        value = values.get(name)
-        if isinstance(value, str) and value in mapping:
-            values[name] = mapping[value]
-    for name in ops.ASSESSMENT_FIELDS:
+    for name in ctx.assessments:
         if values.get(name) in NOT_ASSESSED_WORDS:
             values[name] = "none"
 
@@ -556,7 +561,18 @@ def prepare_file(actor, source: SourceFile) -> Prepared:
 
 
 def _check(ctx: _Context, source: SourceFile, *, apply: bool, result: CheckResult | None = None) -> CheckResult:
-    result = result if result is not None else CheckResult()
+    # Rows make many small objects that all live until the end: the cyclic collector would walk
+    # them again and again for nothing (the check makes no cycles worth collecting meanwhile).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_rows(ctx, source, apply=apply, result=result if result is not None else CheckResult())
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check_rows(ctx: _Context, source: SourceFile, *, apply: bool, result: CheckResult) -> CheckResult:
     rows = iter_rows(source)
     header = None
     for first in rows:
@@ -567,6 +583,7 @@ def _check(ctx: _Context, source: SourceFile, *, apply: bool, result: CheckResul
         raise ImportFileError("文件是空的。")
     fields = map_header(list(header))
     result.columns = [name for name in fields if name is not None]
+    ctx.use_columns(result.columns)
     present = [(index, name, name in _DATE_FIELDS) for index, name in enumerate(fields) if name is not None]
     id_label = HEADER_LABELS["id_number"]
     today = ctx.today
