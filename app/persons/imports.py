@@ -8,12 +8,22 @@
   validates every row with the person library's own validators (`operations.clean` with
   preloaded `Lookups`, `validators.parse_id_number`). It returns the counts and every refused
   row (row number, column, Chinese reason).
-- `preview_import` records a batch (`PersonImport`, status previewed) with those results;
-  `commit_import` checks the file again and writes it in the caller's transaction: new people
-  through the bulk write path (`write.insert_new_people`: raw executemany / COPY), existing IDs
-  updated in the columns the file has, where the cell is not blank. One audit row per batch;
-  `person_import_items` lists every person the batch wrote (the batch is traceable per person).
-  Any error raised while writing propagates: the caller rolls back and nothing is half-applied.
+- `preview_import` records a batch (`PersonImport`, status previewed) with those results, and
+  keeps the **prepared outcome** (`prepare_file`: the same check, plus the new people's rows
+  derived by `write.new_person_row` and each update's changed values with the version seen)
+  next to the stored upload (`prepared_path`): a pickle preceded by an HMAC-SHA256 keyed by the
+  key ring's hash key and bound to the batch and its file (`save_prepared` / `load_prepared`).
+- `commit_import` writes in the caller's transaction. It uses the prepared outcome only if it
+  authenticates and is still fresh: the fingerprint of the reference data (villages, active
+  codes and their labels, the importer's home region, today, the current key id) is unchanged
+  and the file's ID hashes match exactly the people, at the versions, the preview saw (no ID
+  registered since, no matched person edited). Otherwise it checks the file again (the full
+  path); the result is the same either way. New people go through the bulk write path
+  (`write.insert_new_people`: raw executemany / COPY), existing IDs are updated in the columns
+  the file has, where the cell is not blank, each only at the version it was checked at (else
+  `Conflict`). One audit row per batch; `person_import_items` lists every person the batch
+  wrote (the batch is traceable per person). Any error raised while writing propagates: the
+  caller rolls back and nothing is half-applied.
 """
 from __future__ import annotations
 
@@ -884,9 +894,9 @@ def preview_import(actor, stream, file_name: str | None) -> PersonImport:
 
 
 def commit_import(actor, batch: PersonImport) -> PersonImport:
-    """Write a previewed batch: the file is checked again (the library may have changed since
-    the preview) and its good rows written in the caller's transaction. Raises on any write
-    error; the caller rolls back (nothing half-applied)."""
+    """Write a previewed batch in the caller's transaction: the preview's prepared outcome when
+    the library is unchanged since, else the file checked again (the full path). Raises on any
+    write error; the caller rolls back (nothing half-applied)."""
     if not access.can_commit_import(actor, batch):
         raise Forbidden("只有上传该文件的用户可以确认导入。")
     if batch.status != ImportStatus.PREVIEWED:
