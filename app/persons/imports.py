@@ -287,12 +287,19 @@ _CURRENT_COLUMNS = ("id", "village_id", "township_id", "county_id", "archived_at
                     "version") + tuple(f for f in ops.EDITABLE_FIELDS if f not in ("name", "phone", "village_code"))
 
 
+class _Home(NamedTuple):
+    id: int
+    level: RegionLevel
+
+
 class _Context:
     def __init__(self, actor) -> None:
         self.actor = actor
         self.lookups = ops.Lookups.load()
         self.ring = crypto.ring()
-        self.home = access.import_home(actor)
+        home = access.import_home(actor)
+        # A plain copy (all `region_row_in_scope` reads): never an ORM object that could load.
+        self.home = _Home(home.id, home.level) if home is not None else None
         self.today = clock.today()
         self.labels = {f: {label: member.value for member, label in enum_labels.items()}
                        for f, enum_labels in ENUM_FIELDS.items()}
@@ -912,11 +919,12 @@ def commit_import(actor, batch: PersonImport) -> PersonImport:
         .values(status=ImportStatus.COMMITTED.value, committed_at=clock.now()))
     if claimed.rowcount != 1:
         raise Conflict("该批次已经处理，不能再次导入。")
-    prepared = load_prepared(batch)
-    result = _commit_prepared(actor, prepared) if prepared is not None else None
-    if result is None:  # no usable prepared outcome, or the library changed: check everything again
-        source = open_source(path, batch.file_name)
-        result = check_file(actor, source, apply=True)
+    with _no_cyclic_gc():
+        prepared = load_prepared(batch)
+        result = _commit_prepared(actor, prepared) if prepared is not None else None
+        if result is None:  # no usable prepared outcome, or the library changed: check everything again
+            source = open_source(path, batch.file_name)
+            result = check_file(actor, source, apply=True)
     items = [{"batch_id": batch.id, "person_id": pid, "change": change} for pid, change in result.person_ids]
     write.insert_rows(PersonImportItem.__table__, items)
     db.session.refresh(batch)
