@@ -33,6 +33,7 @@ import gc
 import hashlib
 import hmac
 import io
+import multiprocessing
 import os
 
 # pickle only reads back the prepared outcome the app itself wrote into its instance folder, after
@@ -40,6 +41,7 @@ import os
 import pickle  # nosec B403
 import re
 import uuid
+from collections import namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -311,6 +313,7 @@ class _Context:
         self.seen: dict[bytes, int] = {}
         self.village_names = None
         self.prepared: Prepared | None = None
+        self.parallel: _Parallel | None = None
 
     def in_scope(self, row) -> bool:
         return access.region_row_in_scope(self.home, row)
@@ -374,6 +377,7 @@ class Prepared:
     matched: dict[bytes, tuple[int, int]] = field(default_factory=dict)  # hash -> (person id, version)
     new_rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (seq, write.new_person_row)
     updates: list[tuple[int, int, dict[str, Any], _Seen]] = field(default_factory=list)  # seq, id, changed
+    new_row_blobs: list[bytes] = field(default_factory=list)  # pickled `_pack_rows` from worker processes
 
 
 def _errors_to_result(result: CheckResult, row: int, fields: dict[str, list[str]], masked: str) -> None:
@@ -418,7 +422,19 @@ def _process_chunk(ctx: _Context, result: CheckResult, pending: list[_Pending], 
         prepared.pending += len(pending)
         prepared.hashes.extend(hashes)
         prepared.matched.update((h, (row.id, row.version)) for h, row in current_by_hash.items())
-    derive = apply or prepared is not None
+        if ctx.parallel is not None and ctx.parallel.ready(prepared.pending):
+            ctx.parallel.submit(result, pending, current_by_hash)
+            return
+    new_rows, updates = _evaluate(ctx, result, pending, current_by_hash, derive=apply or prepared is not None)
+    if apply:
+        _write_chunk(ctx, result, new_rows, updates)
+
+
+def _evaluate(ctx: _Context, result: CheckResult, pending: list[_Pending], current_by_hash: dict[bytes, Any], *,
+              derive: bool) -> tuple[list[dict[str, Any]], list[tuple[int, dict[str, Any], Any]]]:
+    """Check one chunk's rows against the people their IDs matched (no database access: also
+    runs in worker processes); with `derive`, build the new rows and the updates."""
+    prepared = ctx.prepared
     new_rows: list[dict[str, Any]] = []
     updates: list[tuple[int, dict[str, Any], Any]] = []
     for item in pending:
@@ -479,8 +495,7 @@ def _process_chunk(ctx: _Context, result: CheckResult, pending: list[_Pending], 
             if prepared is not None:
                 seen = _Seen(current.version, current.willing, current.capable, current.creditworthy)
                 prepared.updates.append((item.seq, current.id, changed, seen))
-    if apply:
-        _write_chunk(ctx, result, new_rows, updates)
+    return new_rows, updates
 
 
 def _write_chunk(ctx: _Context, result: CheckResult, new_rows: list[dict[str, Any]], updates: list) -> None:
@@ -574,9 +589,123 @@ def prepare_file(actor, source: SourceFile) -> Prepared:
     """Validate every row of `source` as `check_file` does and derive what a commit would write
     (the new people's rows, the updates' changed values) without writing anything."""
     ctx = _Context(actor)
-    ctx.prepared = Prepared(ctx.fingerprint(), CheckResult())
-    _check(ctx, source, apply=False, result=ctx.prepared.result)
+    # Uncapped while checking: rows checked in worker processes report their errors later, and
+    # the cap keeps the first errors in row-checking order (the order of the in-process check).
+    ctx.prepared = Prepared(ctx.fingerprint(), _UncappedResult())
+    ctx.parallel = _Parallel.for_app()
+    if ctx.parallel is not None:
+        ctx.parallel.context = ctx
+    try:
+        _check(ctx, source, apply=False, result=ctx.prepared.result)
+    finally:
+        if ctx.parallel is not None:
+            ctx.parallel.close()
     return ctx.prepared
+
+
+class _UncappedResult(CheckResult):
+    """Keeps every error while checking; `_check_rows` applies the cap at the end."""
+
+    def refuse(self, row: int, column: str, reason: str, id_masked: str = "") -> None:
+        self.refused_rows.add(row)
+        self.errors.append(RowError(row, column, reason, id_masked))
+
+
+# Files with more rows than this have their further chunks checked and derived in worker
+# processes (fork: the workers inherit the loaded reference data and the key ring, and receive
+# plain rows; they never touch the database).
+PARALLEL_FROM = 10_000
+MAX_WORKERS = 4
+_WORKER_CTX: _Context | None = None
+
+
+# A matched person's columns as a plain tuple for a worker (the select's columns, in order).
+_Current = namedtuple("_Current", ("id_number_hash", *_CURRENT_COLUMNS))
+
+
+def _work_chunk(items: list[tuple], currents: list[tuple]) -> tuple:
+    """In a worker process: `_evaluate` one chunk with derived rows; returns plain results and
+    the new rows already packed and pickled (the parent stores them as they are)."""
+    ctx = _WORKER_CTX
+    result = _UncappedResult()
+    ctx.prepared = Prepared("", result)
+    pending = [_Pending(*item) for item in items]
+    current_by_hash = {bytes(row[0]): _Current(*row) for row in currents}
+    with _no_cyclic_gc():
+        _evaluate(ctx, result, pending, current_by_hash, derive=True)
+        blob = pickle.dumps(_pack_rows(ctx.prepared.new_rows), protocol=pickle.HIGHEST_PROTOCOL)
+    updates = [(seq, pid, changed, tuple(seen)) for seq, pid, changed, seen in ctx.prepared.updates]
+    return (result.new, result.updated, result.unchanged, list(result.refused_rows),
+            [e.as_list() for e in result.errors], blob, updates)
+
+
+class _Parallel:
+    """Worker processes for the chunks of a large file, started once `PARALLEL_FROM` rows have
+    been read; any failure to start them leaves the check in-process."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.context: _Context | None = None
+        self.pool = None
+        self.failed = False
+        self.marks: list[tuple[int, Any]] = []  # (errors recorded before the chunk, async result)
+
+    @classmethod
+    def for_app(cls) -> _Parallel | None:
+        workers = current_app.config.get("PERSON_IMPORT_WORKERS")
+        if workers is None:
+            workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        return cls(workers) if workers >= 2 else None
+
+    def ready(self, rows: int) -> bool:
+        if self.pool is None and not self.failed and rows > PARALLEL_FROM:
+            self._start()
+        return self.pool is not None
+
+    def _start(self) -> None:
+        global _WORKER_CTX
+        try:
+            _WORKER_CTX = self.context
+            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+        except Exception:  # noqa: BLE001 - no fork (or a daemonic process): check in-process
+            current_app.logger.warning("person import: worker processes unavailable", exc_info=True)
+            self.failed = True
+            self.pool = None
+
+    def submit(self, result: CheckResult, pending: list[_Pending], current_by_hash: dict[bytes, Any]) -> None:
+        items = [(p.row, p.seq, p.info, p.hash, p.values) for p in pending]
+        currents = [tuple(row) for row in current_by_hash.values()]
+        self.marks.append((len(result.errors), self.pool.apply_async(_work_chunk, (items, currents))))
+
+    def gather(self, ctx: _Context, result: CheckResult) -> None:
+        """Merge the workers' results in chunk order (errors where the chunk was checked)."""
+        if not self.marks:
+            return
+        prepared = ctx.prepared
+        merged: list[RowError] = []
+        position = 0
+        for at, pending_result in self.marks:
+            new, updated, unchanged, refused_rows, errors, blob, updates = pending_result.get()
+            result.new += new
+            result.updated += updated
+            result.unchanged += unchanged
+            result.refused_rows.update(refused_rows)
+            merged.extend(result.errors[position:at])
+            merged.extend(RowError(*e) for e in errors)
+            position = at
+            prepared.new_row_blobs.append(blob)
+            prepared.updates.extend((seq, pid, changed, _Seen(*seen)) for seq, pid, changed, seen in updates)
+        merged.extend(result.errors[position:])
+        result.errors = merged
+        self.marks = []
+
+    def close(self) -> None:
+        global _WORKER_CTX
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+        _WORKER_CTX = None
 
 
 @contextmanager
@@ -652,6 +781,10 @@ def _check_rows(ctx: _Context, source: SourceFile, *, apply: bool, result: Check
             _process_chunk(ctx, result, pending, apply)
             pending = []
     _process_chunk(ctx, result, pending, apply)
+    if ctx.parallel is not None:
+        ctx.parallel.gather(ctx, result)
+    if isinstance(result, _UncappedResult):
+        del result.errors[MAX_STORED_ERRORS:]  # the first ones in checking order, as `refuse` keeps
     result.errors.sort(key=lambda e: e.row)
     return result
 
@@ -710,10 +843,16 @@ def _pack_rows(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple]:
     return packed
 
 
-def _unpack_rows(packed: list[tuple]) -> list[tuple[int, dict[str, Any]]]:
+def _unpack_rows(packed: list[tuple], blobs: list[bytes] = ()) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of `_pack_rows`, and of its pickled outputs (`blobs`, part of the payload that
+    `load_prepared` authenticated), in sequence order."""
     rows: list[tuple[int, dict[str, Any]]] = []
     now = clock.now()
-    for seqs, keys, shared, varying in packed:
+    groups = list(packed)
+    for blob in blobs:
+        # nosec B301: inside the HMAC-verified payload, written by this app's own workers.
+        groups.extend(pickle.loads(blob))  # noqa: S301  # nosec B301
+    for seqs, keys, shared, varying in groups:
         template = {key: shared.get(key) for key in keys}  # the keys in their order
         template.update((key, now) for key in _STAMPS if key in template)
         names = list(varying)
@@ -737,6 +876,7 @@ def _to_payload(prepared: Prepared) -> dict[str, Any]:
         "hashes": prepared.hashes,
         "matched": prepared.matched,
         "new_rows": _pack_rows(prepared.new_rows),
+        "new_row_blobs": prepared.new_row_blobs,
         "updates": [(seq, pid, changed, tuple(seen)) for seq, pid, changed, seen in prepared.updates],
     }
 
@@ -747,7 +887,7 @@ def _from_payload(data: dict[str, Any]) -> Prepared:
                          refused_rows=set(refused_rows), errors=[RowError(*e) for e in errors])
     return Prepared(
         fingerprint=data["fingerprint"], result=result, pending=data["pending"], hashes=data["hashes"],
-        matched=data["matched"], new_rows=_unpack_rows(data["new_rows"]),
+        matched=data["matched"], new_rows=_unpack_rows(data["new_rows"], data["new_row_blobs"]),
         updates=[(seq, pid, changed, _Seen(*seen)) for seq, pid, changed, seen in data["updates"]],
     )
 

@@ -223,3 +223,62 @@ def test_an_update_is_written_only_at_the_version_it_was_checked_at(demo, monkey
     assert (person.work_city, person.occupation, person.version) == ("武汉", "电工", 2)
     db.session.refresh(batch)
     assert batch.status == ImportStatus.PREVIEWED
+
+
+def _outcome(batch: PersonImport) -> tuple:
+    return (batch.rows_total, batch.rows_new, batch.rows_updated, batch.rows_unchanged, batch.rows_refused,
+            batch.errors)
+
+
+def test_worker_processes_check_a_large_file_exactly_as_in_process(app, demo, monkeypatch):
+    """Chunks after `PARALLEL_FROM` rows go to forked workers: same counts, same errors in the
+    same order (the cap keeps the first ones), same rows written."""
+    county = demo["demo_county"]
+    data, people = _mixed_file(demo)
+    extra = [[unique_id(), unique_name(), "", DAZHONGBA, "bigdata", "returned", "", "", "", ""] for _ in range(12)]
+    extra += [[unique_id(), "Tom", "", DAZHONGBA, "bigdata", "returned", "", "", "", ""] for _ in range(3)]
+    data += csv_bytes(extra)
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(imports, "PARALLEL_FROM", 5)
+    app.config["PERSON_IMPORT_WORKERS"] = 0
+    alone = _preview(county, data)
+    started = {"n": 0}
+    real_start = imports._Parallel._start
+
+    def counting_start(self):
+        real_start(self)
+        started["n"] += self.pool is not None
+
+    real_submit = imports._Parallel.submit
+
+    def counting_submit(self, *args):
+        started["chunks"] = started.get("chunks", 0) + 1
+        return real_submit(self, *args)
+
+    monkeypatch.setattr(imports._Parallel, "_start", counting_start)
+    monkeypatch.setattr(imports._Parallel, "submit", counting_submit)
+    app.config["PERSON_IMPORT_WORKERS"] = 2
+    batch = _preview(county, data)
+    assert started["n"] == 1 and started["chunks"] >= 4
+    assert _outcome(batch) == _outcome(alone)
+    assert (batch.rows_new, batch.rows_updated, batch.rows_unchanged, batch.rows_refused) == (18, 1, 1, 6)
+    prepared = imports.load_prepared(batch)
+    assert prepared is not None and len(prepared.new_rows) == 18
+    assert [seq for seq, _ in prepared.new_rows] == sorted(seq for seq, _ in prepared.new_rows)
+
+    monkeypatch.setattr(imports, "MAX_STORED_ERRORS", 4)
+    capped_parallel = _preview(county, data)
+    app.config["PERSON_IMPORT_WORKERS"] = 0
+    capped_in_process = _preview(county, data)
+    assert capped_parallel.errors == capped_in_process.errors and len(capped_parallel.errors) == 4
+    assert capped_parallel.rows_refused == 6
+
+    app.config["PERSON_IMPORT_WORKERS"] = 2
+    calls = _count_rechecks(monkeypatch)
+    imports.commit_import(county, batch)
+    db.session.commit()
+    assert calls["check"] == 0
+    written = _snapshot(batch)
+    assert written["batch"][3:7] == (18, 1, 1, 6)
+    assert sum(1 for change, _ in written["people"].values() if change == "new") == 18
+    assert written["people"][_number_of(people["existing"])][1]["work_city"] == "杭州"
