@@ -616,11 +616,16 @@ class _UncappedResult(CheckResult):
 # plain rows; they never touch the database).
 PARALLEL_FROM = 10_000
 MAX_WORKERS = 4
-_WORKER_CTX: _Context | None = None
+_WORKER_CTX: _Context | None = None  # set in each worker process (`_init_worker`)
 
 
 # A matched person's columns as a plain tuple for a worker (the select's columns, in order).
 _Current = namedtuple("_Current", ("id_number_hash", *_CURRENT_COLUMNS))
+
+
+def _init_worker(ctx: _Context) -> None:
+    global _WORKER_CTX
+    _WORKER_CTX = ctx
 
 
 def _work_chunk(items: list[tuple], currents: list[tuple]) -> tuple:
@@ -663,10 +668,11 @@ class _Parallel:
         return self.pool is not None
 
     def _start(self) -> None:
-        global _WORKER_CTX
         try:
-            _WORKER_CTX = self.context
-            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+            # Fork: the context reaches the workers as memory, never pickled (the key ring is not
+            # picklable); each preview's pool gets its own, even with previews in several threads.
+            self.pool = multiprocessing.get_context("fork").Pool(self.workers, initializer=_init_worker,
+                                                                  initargs=(self.context,))
         except Exception:  # noqa: BLE001 - no fork (or a daemonic process): check in-process
             current_app.logger.warning("person import: worker processes unavailable", exc_info=True)
             self.failed = True
@@ -700,12 +706,10 @@ class _Parallel:
         self.marks = []
 
     def close(self) -> None:
-        global _WORKER_CTX
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
-        _WORKER_CTX = None
 
 
 @contextmanager
