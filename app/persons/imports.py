@@ -24,6 +24,11 @@
   `Conflict`). One audit row per batch; `person_import_items` lists every person the batch
   wrote (the batch is traceable per person). Any error raised while writing propagates: the
   caller rolls back and nothing is half-applied.
+- A file of more than `PARALLEL_FROM` rows has its further chunks checked and derived in worker
+  processes (`_Parallel`: fork, `PERSON_IMPORT_WORKERS`): the parent reads the rows, parses and
+  hashes the IDs and looks the chunk's people up; the workers get plain data (the rows, the
+  matched people as tuples, the context inherited through fork) and never touch the database.
+  Counts, errors (and their cap) and rows are the same as in one process.
 """
 from __future__ import annotations
 
