@@ -1074,8 +1074,10 @@ def commit_import(actor, batch: PersonImport) -> PersonImport:
         if result is None:  # no usable prepared outcome, or the library changed: check everything again
             source = open_source(path, batch.file_name)
             result = check_file(actor, source, apply=True)
-    items = [{"batch_id": batch.id, "person_id": pid, "change": change} for pid, change in result.person_ids]
-    write.insert_rows(PersonImportItem.__table__, items)
+        del prepared  # the written rows: free them before the next allocations
+        batch_id = batch.id
+        items = [{"batch_id": batch_id, "person_id": pid, "change": change} for pid, change in result.person_ids]
+        write.insert_rows(PersonImportItem.__table__, items)
     db.session.refresh(batch)
     _fill(batch, result)
     audit.record("person_import", batch, actor=actor,
