@@ -621,6 +621,7 @@ class _UncappedResult(CheckResult):
 # plain rows; they never touch the database).
 PARALLEL_FROM = 10_000
 MAX_WORKERS = 4
+WORKER_TIMEOUT = 120  # seconds to wait for one chunk's result (a chunk takes well under one)
 _WORKER_CTX: _Context | None = None  # set in each worker process (`_init_worker`)
 
 
@@ -634,19 +635,27 @@ def _init_worker(ctx: _Context) -> None:
 
 
 def _work_chunk(items: list[tuple], currents: list[tuple]) -> tuple:
-    """In a worker process: `_evaluate` one chunk with derived rows; returns plain results and
-    the new rows already packed and pickled (the parent stores them as they are)."""
-    ctx = _WORKER_CTX
+    """In a worker process: `_run_chunk` with the context the pool was forked with."""
+    return _run_chunk(_WORKER_CTX, items, currents)
+
+
+def _run_chunk(ctx: _Context, items: list[tuple], currents: list[tuple]) -> tuple:
+    """`_evaluate` one chunk (plain data in) with derived rows; returns plain results and the new
+    rows already packed and pickled (the parent stores them as they are)."""
+    saved = ctx.prepared
     result = _UncappedResult()
     ctx.prepared = Prepared("", result)
-    pending = [_Pending(*item) for item in items]
-    current_by_hash = {bytes(row[0]): _Current(*row) for row in currents}
-    with _no_cyclic_gc():
-        _evaluate(ctx, result, pending, current_by_hash, derive=True)
-        blob = pickle.dumps(_pack_rows(ctx.prepared.new_rows), protocol=pickle.HIGHEST_PROTOCOL)
-    updates = [(seq, pid, changed, tuple(seen)) for seq, pid, changed, seen in ctx.prepared.updates]
-    return (result.new, result.updated, result.unchanged, list(result.refused_rows),
-            [e.as_list() for e in result.errors], blob, updates)
+    try:
+        pending = [_Pending(*item) for item in items]
+        current_by_hash = {bytes(row[0]): _Current(*row) for row in currents}
+        with _no_cyclic_gc():
+            _evaluate(ctx, result, pending, current_by_hash, derive=True)
+            blob = pickle.dumps(_pack_rows(ctx.prepared.new_rows), protocol=pickle.HIGHEST_PROTOCOL)
+        updates = [(seq, pid, changed, tuple(seen)) for seq, pid, changed, seen in ctx.prepared.updates]
+        return (result.new, result.updated, result.unchanged, list(result.refused_rows),
+                [e.as_list() for e in result.errors], blob, updates)
+    finally:
+        ctx.prepared = saved
 
 
 class _Parallel:
@@ -658,7 +667,8 @@ class _Parallel:
         self.context: _Context | None = None
         self.pool = None
         self.failed = False
-        self.marks: list[tuple[int, Any]] = []  # (errors recorded before the chunk, async result)
+        # Per chunk: errors recorded before it, the pending result, its plain input.
+        self.marks: list[tuple[int, Any, list[tuple], list[tuple]]] = []
 
     @classmethod
     def for_app(cls) -> _Parallel | None:
@@ -686,7 +696,20 @@ class _Parallel:
     def submit(self, result: CheckResult, pending: list[_Pending], current_by_hash: dict[bytes, Any]) -> None:
         items = [(p.row, p.seq, p.info, p.hash, p.values) for p in pending]
         currents = [tuple(row) for row in current_by_hash.values()]
-        self.marks.append((len(result.errors), self.pool.apply_async(_work_chunk, (items, currents))))
+        task = self.pool.apply_async(_work_chunk, (items, currents))
+        self.marks.append((len(result.errors), task, items, currents))
+
+    def _output(self, ctx: _Context, task: Any, items: list[tuple], currents: list[tuple]) -> tuple:
+        """A chunk's worker output; should the workers fail, die or hang, the chunk (and every
+        later one) is checked in this process instead — the same function, the same output."""
+        if self.pool is not None:
+            try:
+                return task.get(timeout=WORKER_TIMEOUT)
+            except Exception:  # noqa: BLE001 - whatever happened to the worker: do it here
+                current_app.logger.warning("person import: worker failed, checking in-process", exc_info=True)
+                self.failed = True
+                self.close()
+        return _run_chunk(ctx, items, currents)
 
     def gather(self, ctx: _Context, result: CheckResult) -> None:
         """Merge the workers' results in chunk order (errors where the chunk was checked)."""
@@ -695,8 +718,8 @@ class _Parallel:
         prepared = ctx.prepared
         merged: list[RowError] = []
         position = 0
-        for at, pending_result in self.marks:
-            new, updated, unchanged, refused_rows, errors, blob, updates = pending_result.get()
+        for at, task, items, currents in self.marks:
+            new, updated, unchanged, refused_rows, errors, blob, updates = self._output(ctx, task, items, currents)
             result.new += new
             result.updated += updated
             result.unchanged += unchanged

@@ -3,6 +3,8 @@ and checks the file again (the full path) when it is not, or when the prepared f
 or not authentic. Either way the batch and the library end up the same."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import select, update
 
@@ -282,3 +284,29 @@ def test_worker_processes_check_a_large_file_exactly_as_in_process(app, demo, mo
     assert written["batch"][3:7] == (18, 1, 1, 6)
     assert sum(1 for change, _ in written["people"].values() if change == "new") == 18
     assert written["people"][_number_of(people["existing"])][1]["work_city"] == "杭州"
+
+
+def _dying_worker(items, currents):  # in a forked worker: the process dies, its task is lost
+    os._exit(3)
+
+
+def _failing_worker(items, currents):
+    raise RuntimeError("worker bug")
+
+
+@pytest.mark.parametrize("worker", [_dying_worker, _failing_worker])
+def test_failed_worker_processes_leave_the_check_to_the_request_process(app, demo, monkeypatch, caplog, worker):
+    county = demo["demo_county"]
+    data, _ = _mixed_file(demo)
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(imports, "PARALLEL_FROM", 3)
+    app.config["PERSON_IMPORT_WORKERS"] = 0
+    alone = _preview(county, data)
+    monkeypatch.setattr(imports, "_work_chunk", worker)
+    monkeypatch.setattr(imports, "WORKER_TIMEOUT", 2)
+    app.config["PERSON_IMPORT_WORKERS"] = 2
+    batch = _preview(county, data)
+    assert "worker failed, checking in-process" in caplog.text
+    assert _outcome(batch) == _outcome(alone)
+    prepared = imports.load_prepared(batch)
+    assert len(prepared.new_rows) == 6 and len(prepared.updates) == 1
