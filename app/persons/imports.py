@@ -28,7 +28,8 @@
   processes (`_Parallel`: fork, `PERSON_IMPORT_WORKERS`): the parent reads the rows, parses and
   hashes the IDs and looks the chunk's people up; the workers get plain data (the rows, the
   matched people as tuples, the context inherited through fork) and never touch the database.
-  Counts, errors (and their cap) and rows are the same as in one process.
+  Counts, errors (and their cap) and rows are the same as in one process; a worker that fails,
+  dies or hangs hands its chunk and the rest back to the request's process.
 """
 from __future__ import annotations
 
