@@ -411,14 +411,42 @@ def _changes(current: Any, cleaned: dict[str, Any], ring) -> dict[str, Any]:
     return changed
 
 
+LOOKUP_CHUNK = 900
+
+
+def _people_by_hash(hashes: list[bytes]) -> dict[bytes, tuple[int, int]]:
+    """`(id, version)` of the people with these ID hashes, in the current transaction. Straight
+    through the driver, `IN` lists of `LOOKUP_CHUNK` (bytes in, integers out: no column type to
+    convert; three times cheaper than an expanding `IN` compiled per statement)."""
+    found: dict[bytes, tuple[int, int]] = {}
+    if not hashes:
+        return found
+    db.session.flush()
+    mark = "%s" if db.session.get_bind().dialect.name == "postgresql" else "?"
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    try:
+        for start in range(0, len(hashes), LOOKUP_CHUNK):
+            part = hashes[start:start + LOOKUP_CHUNK]
+            # Table and column names are fixed here; the values are bound parameters.
+            sql = (f"SELECT id_number_hash, id, version FROM {Person.__tablename__} "  # noqa: S608  # nosec B608
+                   f"WHERE id_number_hash IN ({', '.join([mark] * len(part))})")
+            cursor.execute(sql, part)
+            for number_hash, person_id, version in cursor.fetchall():
+                found[bytes(number_hash)] = (person_id, version)
+    finally:
+        cursor.close()
+    return found
+
+
 def _process_chunk(ctx: _Context, result: CheckResult, pending: list[_Pending], apply: bool) -> None:
     if not pending:
         return
     table = Person.__table__
     current_by_hash: dict[bytes, Any] = {}
     hashes = [p.hash for p in pending]
-    for start in range(0, len(hashes), 900):
-        part = hashes[start:start + 900]
+    known = list(_people_by_hash(hashes))  # most IDs of a large file are new: read only the others
+    for start in range(0, len(known), LOOKUP_CHUNK):
+        part = known[start:start + LOOKUP_CHUNK]
         stmt = select(table.c.id_number_hash, *(table.c[c] for c in _CURRENT_COLUMNS)) \
             .where(table.c.id_number_hash.in_(part))
         for row in db.session.execute(stmt):
@@ -968,15 +996,7 @@ def load_prepared(batch: PersonImport) -> Prepared | None:
 def _people_unchanged(prepared: Prepared) -> bool:
     """Do the ID numbers of the file match exactly the people (and versions) the preview saw?
     A person registered since with one of the new IDs, or an edited matched person, says no."""
-    table = Person.__table__
-    found: dict[bytes, tuple[int, int]] = {}
-    hashes = prepared.hashes
-    for start in range(0, len(hashes), 900):
-        stmt = select(table.c.id_number_hash, table.c.id, table.c.version) \
-            .where(table.c.id_number_hash.in_(hashes[start:start + 900]))
-        for row in db.session.execute(stmt):
-            found[bytes(row.id_number_hash)] = (row.id, row.version)
-    return found == prepared.matched
+    return _people_by_hash(prepared.hashes) == prepared.matched
 
 
 def _commit_prepared(actor, prepared: Prepared) -> CheckResult | None:
