@@ -65,7 +65,7 @@ from app.core import audit, clock, crypto
 from app.core.access import person_scale as access
 from app.core.errors import Conflict, FieldErrorCollector, FieldErrors, Forbidden
 from app.core.masking import mask_id_number
-from app.core.validators import InvalidIdNumber, clean_id_input, parse_id_number
+from app.core.validators import IdNumberInfo, InvalidIdNumber, clean_id_input, parse_id_number
 from app.extensions import db
 from app.persons import columns, labels, write
 from app.persons import operations as ops
@@ -675,7 +675,8 @@ def _run_chunk(ctx: _Context, items: list[tuple], currents: list[tuple]) -> tupl
     result = _UncappedResult()
     ctx.prepared = Prepared("", result)
     try:
-        pending = [_Pending(*item) for item in items]
+        pending = [_Pending(row, seq, IdNumberInfo(number, born, gender), number_hash, values)
+                   for row, seq, number, born, gender, number_hash, values in items]
         current_by_hash = {bytes(row[0]): _Current(*row) for row in currents}
         with _no_cyclic_gc():
             _evaluate(ctx, result, pending, current_by_hash, derive=True)
@@ -723,7 +724,8 @@ class _Parallel:
             self.pool = None
 
     def submit(self, result: CheckResult, pending: list[_Pending], current_by_hash: dict[bytes, Any]) -> None:
-        items = [(p.row, p.seq, p.info, p.hash, p.values) for p in pending]
+        # The ID's parts rather than the dataclass: half the pickling work either side.
+        items = [(p.row, p.seq, p.info.number, p.info.birth_date, p.info.gender, p.hash, p.values) for p in pending]
         currents = [tuple(row) for row in current_by_hash.values()]
         task = self.pool.apply_async(_work_chunk, (items, currents))
         self.marks.append((len(result.errors), task, items, currents))
