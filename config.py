@@ -67,6 +67,10 @@ class Config:
 
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     UPLOAD_FOLDER: str | None = os.environ.get("UPLOAD_FOLDER")
+    # Worker processes checking a large person import (app/persons/imports.py): None = the CPU
+    # count (at most 4); 0 or 1 = in the request's own process.
+    PERSON_IMPORT_WORKERS: int | None = int(os.environ["PERSON_IMPORT_WORKERS"]) \
+        if os.environ.get("PERSON_IMPORT_WORKERS", "").isdigit() else None
 
     API_TITLE = "返乡创业服务管理系统 API"
     API_VERSION = "v1"

@@ -208,6 +208,8 @@ _CJK_RANGES = (
 
 def is_cjk(ch: str) -> bool:
     code = ord(ch)
+    if 0x4E00 <= code <= 0x9FFF:  # the common case: the unified ideographs (the first range)
+        return True
     return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
 
 

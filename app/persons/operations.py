@@ -51,6 +51,8 @@ EDITABLE_FIELDS = (
 )
 REQUIRED_ON_CREATE = ("name", "village_code", "source", "status")
 ASSESSMENT_FIELDS = ("willing", "capable", "creditworthy")
+_EDITABLE_SET = frozenset(EDITABLE_FIELDS)
+_REQUIRED_ON_CREATE_SET = frozenset(REQUIRED_ON_CREATE)
 
 MAX_SKILLS = 20
 MAX_SKILL_LENGTH = 20
@@ -178,14 +180,19 @@ def clean(values: dict[str, Any], *, current: Person | None, errors: FieldErrorC
     errors = errors or FieldErrorCollector()
     creating = current is None
     out: dict[str, Any] = {}
-    present = set(values) & set(EDITABLE_FIELDS)
+    present = _EDITABLE_SET.intersection(values)
     if creating:
-        present |= set(REQUIRED_ON_CREATE)
+        present |= _REQUIRED_ON_CREATE_SET
 
     for name in sorted(present):
         value = values.get(name)
-        texts = value if isinstance(value, (list, tuple)) else [value]
-        if any(isinstance(t, str) and has_unsafe_chars(t, multiline=name == "remarks") for t in texts):
+        if isinstance(value, str):
+            unsafe = has_unsafe_chars(value, multiline=name == "remarks")
+        elif isinstance(value, (list, tuple)):
+            unsafe = any(isinstance(t, str) and has_unsafe_chars(t, multiline=name == "remarks") for t in value)
+        else:
+            unsafe = False
+        if unsafe:
             errors.add(name, UNSAFE_TEXT_MESSAGE)
             continue
         if name == "name":
