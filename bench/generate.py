@@ -13,13 +13,24 @@ refreshed (ANALYZE / VACUUM ANALYZE).
 from __future__ import annotations
 
 import argparse
+import gc
+import multiprocessing
+import os
 import random
 import time
+from collections import deque
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlalchemy import select, text
 
 from bench.common import create_bench_app, machine, reset_database, synthetic_id, synthetic_name
+
+
+class _Village(NamedTuple):
+    id: int
+    township_id: int | None
+    county_id: int | None
 
 
 def _rebuild_dashboard_counters() -> float:
@@ -38,87 +49,187 @@ def _rebuild_dashboard_counters() -> float:
     return time.perf_counter() - t0
 
 
+def _load_begin(db) -> dict:
+    """Bulk-load set-up of an empty library (bench database only), undone by `_load_end`: the
+    secondary indexes are dropped; the name keys go to a table without a key (SQLite: a staging
+    table; PostgreSQL: `person_name_keys` without its primary key) and are put in order once at
+    the end; on SQLite the counter triggers on `persons` are set aside (on PostgreSQL the bench
+    connection runs as `replica`, so they do not fire) — `counters.rebuild()` fills the counters."""
+    from sqlalchemy import Column, Integer, MetaData, Table, Text
+
+    connection = db.session.connection()
+    for index in _secondary_indexes():
+        index.drop(bind=connection)
+    state = {"triggers": []}
+    if db.engine.dialect.name == "sqlite":
+        state["triggers"] = [sql for name, sql in connection.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'persons' ORDER BY name"))]
+        for name, in connection.execute(text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'persons'")).all():
+            connection.execute(text(f'DROP TRIGGER "{name}"'))
+        staging = Table("bench_name_keys", MetaData(), Column("key", Text), Column("person_id", Integer))
+        staging.create(bind=connection)
+        state["keys_table"] = staging
+    else:
+        connection.execute(text("ALTER TABLE person_name_keys DROP CONSTRAINT pk_person_name_keys"))
+        state["keys_table"] = None
+    db.session.commit()
+    return state
+
+
+def _load_end(db, state: dict, timings: dict) -> None:
+    connection = db.session.connection()
+    t0 = time.perf_counter()
+    if db.engine.dialect.name == "sqlite":
+        # One sorted insert into the clustered (key, person_id) B-tree: every page written once.
+        connection.execute(text("INSERT INTO person_name_keys (key, person_id) "
+                                "SELECT key, person_id FROM bench_name_keys ORDER BY key, person_id"))
+        state["keys_table"].drop(bind=connection)
+    else:
+        connection.execute(text("SET maintenance_work_mem = '1GB'"))
+        connection.execute(text("ALTER TABLE person_name_keys ADD CONSTRAINT pk_person_name_keys "
+                                "PRIMARY KEY (key, person_id)"))
+    db.session.commit()
+    t1 = time.perf_counter()
+    timings["keys"] = t1 - t0
+    connection = db.session.connection()
+    if db.engine.dialect.name == "postgresql":
+        connection.execute(text("SET maintenance_work_mem = '1GB'"))
+    for index in _secondary_indexes():
+        index.create(bind=connection)
+    for sql in state["triggers"]:
+        connection.execute(text(sql))
+    db.session.commit()
+    timings["indexes"] = time.perf_counter() - t1
+
+
 def _secondary_indexes():
     from app.persons.models import Person, PersonNameKey
 
     return list(Person.__table__.indexes) + list(PersonNameKey.__table__.indexes)
 
 
+# State of the worker processes: set in the parent before the pool forks, read by `_build`.
+_WORKER: dict = {}
+
+
+def _person_fields(rng: random.Random, i: int, today, statuses, regions, industries):
+    from app.persons.models import BusinessForm, Intention, PersonSource, PersonStatus
+
+    status = rng.choice(statuses)
+    since = today - timedelta(days=rng.randint(200, 6000))
+    returned = None
+    if status != PersonStatus.WORKING_OUTSIDE:
+        returned = since + timedelta(days=rng.randint(30, max(31, (today - since).days - 1)))
+    sanyou = rng.random() < 0.08
+    fields = {
+        "source": PersonSource.BIGDATA if rng.random() < 0.8 else PersonSource.SURVEY,
+        "status": status, "work_region": rng.choice(regions), "work_industry": rng.choice(industries),
+        "outside_since": since, "returned_on": returned,
+        "intention": Intention.FIRM if sanyou else (Intention.CONSIDERING if rng.random() < 0.2
+                                                     else Intention.NONE),
+    }
+    if sanyou:
+        fields.update(willing=True, capable=True, creditworthy=True, willing_basis="走访确认",
+                      capable_basis="有技术和经验", creditworthy_basis="征信良好",
+                      intended_form=BusinessForm.INDIVIDUAL, intended_industry=rng.choice(industries))
+    phone = f"1{rng.choice('3578')}{i % 1_000_000_000:09d}" if rng.random() < 0.7 else None
+    return phone, fields
+
+
+def _build(task):
+    """Worker process: the rows of one batch through `write.new_person_row` and
+    `write.prepare_new_people` (driver form and name keys), never touching the database."""
+    from app.persons import write
+    from app.persons.models import Person, PersonStatus
+
+    batch_no, first, ids, now = task
+    state = _WORKER
+    t0 = time.perf_counter()
+    rng = random.Random(state["seed"] * 1_000_003 + batch_no)
+    villages, ring, today = state["villages"], state["ring"], state["today"]
+    industries = ("specialty_farming", "rural_ecommerce", "rural_tourism", "consumer_services",
+                  "light_industry", "modern_services", "other")
+    regions = ("yangtze_delta", "pearl_delta", "jingjinji", "in_province", "out_province")
+    statuses = (PersonStatus.WORKING_OUTSIDE,) * 6 + (PersonStatus.RETURNED,) * 3 + (PersonStatus.FOUNDED,)
+    rows = []
+    for i in range(first, first + len(ids)):
+        phone, fields = _person_fields(rng, i, today, statuses, regions, industries)
+        rows.append(write.new_person_row(synthetic_id(i), synthetic_name(rng), villages[rng.randrange(len(villages))],
+                                         phone=phone, ring=ring, now=now, **fields))
+    if state.get("converter") is None:
+        state["converter"] = write.row_converter(Person.__table__, list(rows[0].keys()), state["dialect"])
+    prepared = write.prepare_new_people(rows, ids, now, converter=state["converter"])
+    return prepared, time.perf_counter() - t0
+
+
 def generate(app, n: int, *, batch: int = 20000, seed: int = 4, start: int = 0,
-             defer_indexes: bool = False) -> dict[str, float]:
+             defer_indexes: bool = False, workers: int | None = None) -> dict[str, float]:
     from app.core import clock, crypto
     from app.extensions import db
     from app.persons import baselines, write
-    from app.persons.models import BusinessForm, Intention, PersonSource, PersonStatus
     from app.regions.models import Region, RegionLevel
 
-    rng = random.Random(seed)
-    timings = {"build": 0.0, "write": 0.0, "commit": 0.0}
+    workers = workers or os.cpu_count() or 1
+    timings = {"build": 0.0, "wait": 0.0, "write": 0.0, "commit": 0.0}
     with app.app_context():
-        villages = list(db.session.execute(select(Region.id, Region.township_id, Region.county_id)
-                                           .where(Region.level == RegionLevel.VILLAGE).order_by(Region.id)))
-        ring = crypto.ring()
-        today = clock.today()
-        industries = ("specialty_farming", "rural_ecommerce", "rural_tourism", "consumer_services",
-                      "light_industry", "modern_services", "other")
-        regions = ("yangtze_delta", "pearl_delta", "jingjinji", "in_province", "out_province")
-        statuses = (PersonStatus.WORKING_OUTSIDE,) * 6 + (PersonStatus.RETURNED,) * 3 + (PersonStatus.FOUNDED,)
-        done = 0
+        villages = [tuple(v) for v in db.session.execute(
+            select(Region.id, Region.township_id, Region.county_id)
+            .where(Region.level == RegionLevel.VILLAGE).order_by(Region.id))]
+        villages = [_Village(*v) for v in villages]
         started = time.perf_counter()
-        if defer_indexes:  # an empty library: build the secondary indexes once, after the load
-            connection = db.session.connection()
-            for index in _secondary_indexes():
-                index.drop(bind=connection)
-            db.session.commit()
-        while done < n:
-            size = min(batch, n - done)
-            t0 = time.perf_counter()
-            rows = []
-            for k in range(size):
-                i = start + done + k
-                info = synthetic_id(i)
-                status = rng.choice(statuses)
-                since = today - timedelta(days=rng.randint(200, 6000))
-                returned = None
-                if status != PersonStatus.WORKING_OUTSIDE:
-                    returned = since + timedelta(days=rng.randint(30, max(31, (today - since).days - 1)))
-                sanyou = rng.random() < 0.08
-                fields = {
-                    "source": PersonSource.BIGDATA if rng.random() < 0.8 else PersonSource.SURVEY,
-                    "status": status, "work_region": rng.choice(regions), "work_industry": rng.choice(industries),
-                    "outside_since": since, "returned_on": returned,
-                    "intention": Intention.FIRM if sanyou else (Intention.CONSIDERING if rng.random() < 0.2
-                                                                 else Intention.NONE),
-                }
-                if sanyou:
-                    fields.update(willing=True, capable=True, creditworthy=True, willing_basis="走访确认",
-                                  capable_basis="有技术和经验", creditworthy_basis="征信良好",
-                                  intended_form=BusinessForm.INDIVIDUAL, intended_industry=rng.choice(industries))
-                phone = f"1{rng.choice('3578')}{i % 1_000_000_000:09d}" if rng.random() < 0.7 else None
-                rows.append(write.new_person_row(info, synthetic_name(rng), villages[rng.randrange(len(villages))],
-                                                 phone=phone, ring=ring, **fields))
-            t1 = time.perf_counter()
-            write.insert_new_people(rows)
-            t2 = time.perf_counter()
-            db.session.commit()
-            t3 = time.perf_counter()
-            timings["build"] += t1 - t0
-            timings["write"] += t2 - t1
-            timings["commit"] += t3 - t2
-            done += size
-            rate = done / (t3 - started)
-            print(f"  {done:>9,} people  {rate:,.0f}/s", flush=True)
+        load = _load_begin(db) if defer_indexes else {"keys_table": None}
+        t0 = time.perf_counter()
+        ids = write.allocate_ids(n)  # all at once: the batches are built ahead of their writes
+        db.session.commit()
+        timings["ids"] = time.perf_counter() - t0
+        _WORKER.update(villages=villages, ring=crypto.ring(), today=clock.today(), seed=seed,
+                       dialect=db.engine.dialect, converter=None)
+        db.session.close()
+        db.engine.dispose()  # no connection crosses the fork
+        batches = [(b, start + lo, ids[lo:lo + batch]) for b, lo in enumerate(range(0, n, batch))]
+        gc.collect()
+        gc.freeze()  # the forked workers and the load loop allocate millions of acyclic objects:
+        gc.disable()  # no collector passes over them (re-enabled after the load)
+        pool = multiprocessing.get_context("fork").Pool(workers)
+        try:
+            pending: deque = deque()
+            queued = iter(batches)
+
+            def submit():
+                task = next(queued, None)
+                if task is not None:
+                    pending.append(pool.apply_async(_build, ((*task, clock.now()),)))
+
+            for _ in range(workers + 1):  # bounded read-ahead: a few batches in memory at most
+                submit()
+            done = 0
+            while pending:
+                t0 = time.perf_counter()
+                prepared, spent = pending.popleft().get()
+                submit()
+                t1 = time.perf_counter()
+                write.write_prepared(prepared, keys_table=load["keys_table"])
+                t2 = time.perf_counter()
+                db.session.commit()
+                t3 = time.perf_counter()
+                timings["build"] += spent
+                timings["wait"] += t1 - t0
+                timings["write"] += t2 - t1
+                timings["commit"] += t3 - t2
+                done += len(prepared.rows)
+                print(f"  {done:>9,} people  {done / (t3 - started):,.0f}/s", flush=True)
+        finally:
+            pool.close()
+            pool.join()
+            gc.enable()
+            gc.unfreeze()
         if defer_indexes:
-            t0 = time.perf_counter()
-            connection = db.session.connection()
-            for index in _secondary_indexes():
-                index.create(bind=connection)
-            db.session.commit()
-            timings["indexes"] = time.perf_counter() - t0
+            _load_end(db, load, timings)
         timings["total"] = time.perf_counter() - started
         timings["counters"] = _rebuild_dashboard_counters()
         t0 = time.perf_counter()
-        baselines.refresh_all(today.year)
+        baselines.refresh_all(clock.today().year)
         db.session.commit()
         timings["baselines"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -138,6 +249,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--batch", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes that build the rows while the main process writes (default: one per core)")
     parser.add_argument("--no-fresh", dest="fresh", action="store_false")
     parser.add_argument("--keep-indexes", action="store_true",
                         help="write with every index in place (default on a fresh database: build the "
@@ -148,10 +261,12 @@ def main(argv: list[str] | None = None) -> None:
         reset_database(app, args.database_url)
     print(machine())
     timings = generate(app, args.n, batch=args.batch, seed=args.seed,
-                       defer_indexes=args.fresh and not args.keep_indexes)
+                       defer_indexes=args.fresh and not args.keep_indexes, workers=args.workers)
     print(f"generated {args.n:,} people in {timings['total']:.1f} s "
-          f"(build rows {timings['build']:.1f} s, write {timings['write']:.1f} s, commit {timings['commit']:.1f} s, "
-          f"indexes {timings.get('indexes', 0):.1f} s, counters {timings.get('counters', 0):.1f} s); "
+          f"(build rows {timings['build']:.1f} s in {args.workers} workers, main waited {timings['wait']:.1f} s; "
+          f"ids {timings['ids']:.1f} s, write {timings['write']:.1f} s, commit {timings['commit']:.1f} s, "
+          f"keys {timings.get('keys', 0):.1f} s, indexes {timings.get('indexes', 0):.1f} s, "
+          f"counters {timings.get('counters', 0):.1f} s); "
           f"baselines {timings['baselines']:.1f} s, analyze {timings['analyze']:.1f} s")
 
 

@@ -108,6 +108,7 @@ def row_converter(table: Table, names: Sequence[str], dialect: Dialect | None = 
             out.append(values)
         return out
 
+    tuples.names = names
     return tuples
 
 
@@ -164,13 +165,12 @@ def prepare_new_people(rows: list[dict[str, Any]], ids: Sequence[int], now: date
     for person_id, row in zip(ids, rows, strict=True):
         row["id"] = person_id
         row["created_at"] = row["updated_at"] = now
-    names = list(rows[0].keys()) if rows else []
-    convert = converter or row_converter(Person.__table__, names, dialect)
+    convert = converter or row_converter(Person.__table__, list(rows[0].keys()) if rows else [], dialect)
     # In key order: the key table is a B-tree clustered on (key, person_id), and sorted inserts
     # touch each page once instead of jumping across the tree for every row.
     pairs = sorted((key, person_id) for person_id, row in zip(ids, rows, strict=True)
                    for key in name_keys(row["name"]))
-    return PreparedPeople(names, convert(rows), pairs)
+    return PreparedPeople(list(convert.names), convert(rows), pairs)
 
 
 def write_prepared(prepared: PreparedPeople, *, keys_table: Table | None = None) -> None:
