@@ -41,8 +41,9 @@ def create_bench_app(database_url: str, *, bulk_load: bool = False):
                 cursor = dbapi_connection.cursor()
                 # Bulk-load settings of the bench database only. Foreign keys are not checked
                 # (the generator writes ids it has just read from the regions table).
+                # `threads`: helper threads for the sorts of the index builds after the load.
                 for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-1000000", "temp_store=MEMORY",
-                               "foreign_keys=OFF"):
+                               "foreign_keys=OFF", "threads=2"):
                     cursor.execute(f"PRAGMA {pragma}")
                 cursor.close()
 

@@ -103,6 +103,19 @@ def _load_end(db, state: dict, timings: dict) -> None:
     timings["indexes"] = time.perf_counter() - t1
 
 
+def _allocate_ids(db, n: int) -> list[int]:
+    """`n` new person ids. SQLite: `write.allocate_ids` (max(id) + 1 …). PostgreSQL: one block
+    of the sequence in one statement (the generator is alone on the bench database) instead of
+    `n` nextval calls."""
+    from app.persons import write
+
+    if db.engine.dialect.name != "postgresql" or n <= 0:
+        return write.allocate_ids(n)
+    last = db.session.scalar(text("SELECT setval(pg_get_serial_sequence('persons', 'id'), "
+                                  "nextval(pg_get_serial_sequence('persons', 'id')) + :n - 1)"), {"n": n})
+    return list(range(last - n + 1, last + 1))
+
+
 def _secondary_indexes():
     from app.persons.models import Person, PersonNameKey
 
@@ -113,27 +126,31 @@ def _secondary_indexes():
 _WORKER: dict = {}
 
 
-def _person_fields(rng: random.Random, i: int, today, statuses, regions, industries):
+def _person_fields(rng: random.Random, i: int, days_ago, statuses, regions, industries):
+    """Phone and attribute values of the i-th person (`days_ago[d]` = today - d days). One
+    `rng.random()` per choice: the generator's hot loop."""
     from app.persons.models import BusinessForm, Intention, PersonSource, PersonStatus
 
-    status = rng.choice(statuses)
-    since = today - timedelta(days=rng.randint(200, 6000))
+    r = rng.random
+    status = statuses[int(r() * len(statuses))]
+    ago = 200 + int(r() * 5801)  # outside since 200 – 6,000 days ago
     returned = None
-    if status != PersonStatus.WORKING_OUTSIDE:
-        returned = since + timedelta(days=rng.randint(30, max(31, (today - since).days - 1)))
-    sanyou = rng.random() < 0.08
+    if status is not PersonStatus.WORKING_OUTSIDE:  # returned 30 days after leaving, or later
+        returned = days_ago[ago - 30 - int(r() * (ago - 30))]
+    sanyou = r() < 0.08
     fields = {
-        "source": PersonSource.BIGDATA if rng.random() < 0.8 else PersonSource.SURVEY,
-        "status": status, "work_region": rng.choice(regions), "work_industry": rng.choice(industries),
-        "outside_since": since, "returned_on": returned,
-        "intention": Intention.FIRM if sanyou else (Intention.CONSIDERING if rng.random() < 0.2
-                                                     else Intention.NONE),
+        "source": PersonSource.BIGDATA if r() < 0.8 else PersonSource.SURVEY,
+        "status": status, "work_region": regions[int(r() * len(regions))],
+        "work_industry": industries[int(r() * len(industries))],
+        "outside_since": days_ago[ago], "returned_on": returned,
+        "intention": Intention.FIRM if sanyou else (Intention.CONSIDERING if r() < 0.2 else Intention.NONE),
     }
     if sanyou:
         fields.update(willing=True, capable=True, creditworthy=True, willing_basis="走访确认",
                       capable_basis="有技术和经验", creditworthy_basis="征信良好",
-                      intended_form=BusinessForm.INDIVIDUAL, intended_industry=rng.choice(industries))
-    phone = f"1{rng.choice('3578')}{i % 1_000_000_000:09d}" if rng.random() < 0.7 else None
+                      intended_form=BusinessForm.INDIVIDUAL,
+                      intended_industry=industries[int(r() * len(industries))])
+    phone = f"1{'3578'[int(r() * 4)]}{i % 1_000_000_000:09d}" if r() < 0.7 else None
     return phone, fields
 
 
@@ -147,19 +164,20 @@ def _build(task):
     state = _WORKER
     t0, c0 = time.perf_counter(), time.process_time()
     rng = random.Random(state["seed"] * 1_000_003 + batch_no)
-    villages, ring, today = state["villages"], state["ring"], state["today"]
+    villages, ring, days_ago = state["villages"], state["ring"], state["days_ago"]
     industries = ("specialty_farming", "rural_ecommerce", "rural_tourism", "consumer_services",
                   "light_industry", "modern_services", "other")
     regions = ("yangtze_delta", "pearl_delta", "jingjinji", "in_province", "out_province")
     statuses = (PersonStatus.WORKING_OUTSIDE,) * 6 + (PersonStatus.RETURNED,) * 3 + (PersonStatus.FOUNDED,)
     rows = []
     for i in range(first, first + len(ids)):
-        phone, fields = _person_fields(rng, i, today, statuses, regions, industries)
-        rows.append(write.new_person_row(synthetic_id(i), synthetic_name(rng), villages[rng.randrange(len(villages))],
+        phone, fields = _person_fields(rng, i, days_ago, statuses, regions, industries)
+        rows.append(write.new_person_row(synthetic_id(i), synthetic_name(rng), villages[int(rng.random() * len(villages))],
                                          phone=phone, ring=ring, now=now, **fields))
     if state.get("converter") is None:
         state["converter"] = write.row_converter(Person.__table__, list(rows[0].keys()), state["dialect"])
-    prepared = write.prepare_new_people(rows, ids, now, converter=state["converter"])
+    # Staged keys are put in order once at the end (`_load_end`): no per-batch sort then.
+    prepared = write.prepare_new_people(rows, ids, now, converter=state["converter"], sort_keys=not state["staged"])
     return prepared, time.perf_counter() - t0, time.process_time() - c0
 
 
@@ -180,11 +198,13 @@ def generate(app, n: int, *, batch: int = 20000, seed: int = 4, start: int = 0,
         started = time.perf_counter()
         load = _load_begin(db) if defer_indexes else {"keys_table": None}
         t0 = time.perf_counter()
-        ids = write.allocate_ids(n)  # all at once: the batches are built ahead of their writes
+        ids = _allocate_ids(db, n)  # all at once: the batches are built ahead of their writes
         db.session.commit()
         timings["ids"] = time.perf_counter() - t0
-        _WORKER.update(villages=villages, ring=crypto.ring(), today=clock.today(), seed=seed,
-                       dialect=db.engine.dialect, converter=None)
+        today = clock.today()
+        _WORKER.update(villages=villages, ring=crypto.ring(), seed=seed,
+                       days_ago=[today - timedelta(days=d) for d in range(6001)],
+                       dialect=db.engine.dialect, converter=None, staged=defer_indexes)
         db.session.close()
         db.engine.dispose()  # no connection crosses the fork
         batches = [(b, start + lo, ids[lo:lo + batch]) for b, lo in enumerate(range(0, n, batch))]

@@ -158,18 +158,20 @@ class PreparedPeople:
 
 
 def prepare_new_people(rows: list[dict[str, Any]], ids: Sequence[int], now: datetime,
-                       dialect: Dialect | None = None, converter=None) -> PreparedPeople:
+                       dialect: Dialect | None = None, converter=None, sort_keys: bool = True) -> PreparedPeople:
     """Everything `insert_new_people` computes before it writes, without a connection: ids and
     timestamps into the rows, values to driver form, name keys. `converter` (a `row_converter`
-    for these columns) may be reused across batches."""
+    for these columns) may be reused across batches; `sort_keys=False` leaves the keys in person
+    order (for a writer that orders every key at once afterwards)."""
     for person_id, row in zip(ids, rows, strict=True):
         row["id"] = person_id
         row["created_at"] = row["updated_at"] = now
     convert = converter or row_converter(Person.__table__, list(rows[0].keys()) if rows else [], dialect)
     # In key order: the key table is a B-tree clustered on (key, person_id), and sorted inserts
     # touch each page once instead of jumping across the tree for every row.
-    pairs = sorted((key, person_id) for person_id, row in zip(ids, rows, strict=True)
-                   for key in name_keys(row["name"]))
+    pairs = [(key, person_id) for person_id, row in zip(ids, rows, strict=True) for key in name_keys(row["name"])]
+    if sort_keys:
+        pairs.sort()
     return PreparedPeople(list(convert.names), convert(rows), pairs)
 
 
