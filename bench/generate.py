@@ -4,11 +4,29 @@
     python -m bench.generate --n 1000000 --database-url postgresql+psycopg://postgres@127.0.0.1/fxcy_bench
 
 `--fresh` (default) empties the database and runs the migrations, then loads the regions, code
-lists and demo accounts. Rows are built by `write.new_person_row` (ciphertexts, hashes, masks,
-pinyin sort key: the same columns as every writer) and written by `write.insert_new_people`
-(raw executemany on SQLite, COPY on PostgreSQL, name keys included), committed every `--batch`
-rows. Afterwards the year-end baseline snapshots are computed and the planner statistics
-refreshed (ANALYZE / VACUUM ANALYZE).
+lists and demo accounts. The pipeline:
+
+- ids: allocated for all N people up front (SQLite `write.allocate_ids`; PostgreSQL one block of
+  the sequence), so that batches can be built ahead of their writes;
+- build (`--workers` forked processes, default one per core, never touching the database): each
+  batch of `--batch` people through `write.new_person_row` (ciphertexts, hashes, masks, pinyin
+  sort key: the same columns as every writer) and `write.prepare_new_people` (driver form through
+  the columns' bind processors, name keys), sent back as plain lists;
+- write (main process): `write.write_prepared` → `write.write_tuples` (raw executemany on SQLite,
+  COPY on PostgreSQL), one commit per batch, while the workers build the next batches (at most
+  workers + 1 batches in flight). The garbage collector is off during the load (acyclic data).
+
+On a fresh database the load is a bulk load (bench database only): the secondary indexes are
+dropped and built after the load (PostgreSQL with `maintenance_work_mem` 1 GB); the name keys go
+to a staging table (SQLite) or to `person_name_keys` without its primary key (PostgreSQL) and are
+ordered once at the end (one sorted INSERT … SELECT into the clustered SQLite table, or the
+primary key built by one CREATE INDEX); on SQLite the counter triggers on `persons` are set aside
+and restored from their own SQL (PostgreSQL runs the bench connection as `replica`). Afterwards
+the dashboard counters are rebuilt, the year-end baseline snapshots computed and the planner
+statistics refreshed (ANALYZE / VACUUM ANALYZE).
+
+The summary line gives wall times per stage and the CPU time of the workers and of the main
+process (on a shared machine the wall times follow the other processes' load).
 """
 from __future__ import annotations
 
