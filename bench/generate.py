@@ -79,7 +79,7 @@ def _load_begin(db) -> dict:
     connection = db.session.connection()
     for index in _secondary_indexes():
         index.drop(bind=connection)
-    state = {"triggers": [], "keys_table": None}
+    state = {"triggers": []}
     if db.engine.dialect.name == "sqlite":
         state["triggers"] = [sql for _name, sql in connection.execute(text(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'persons' ORDER BY name"))]
@@ -186,8 +186,8 @@ def _build(task):
                                          phone=phone, ring=ring, now=now, **fields))
     if state.get("converter") is None:
         state["converter"] = write.row_converter(Person.__table__, list(rows[0].keys()), state["dialect"])
-    # Staged keys are put in order once at the end (`_load_end`): no per-batch sort then.
-    prepared = write.prepare_new_people(rows, ids, now, converter=state["converter"], sort_keys=not state["staged"])
+    # PostgreSQL bulk load: the key index is built once at the end (`_load_end`), no per-batch sort.
+    prepared = write.prepare_new_people(rows, ids, now, converter=state["converter"], sort_keys=not state["unsorted_keys"])
     return prepared, time.perf_counter() - t0, time.process_time() - c0
 
 
@@ -201,12 +201,11 @@ def generate(app, n: int, *, batch: int = 20000, seed: int = 4, start: int = 0,
     workers = workers or os.cpu_count() or 1
     timings = {"build": 0.0, "build_cpu": 0.0, "wait": 0.0, "write": 0.0, "commit": 0.0, "main_cpu": 0.0}
     with app.app_context():
-        villages = [tuple(v) for v in db.session.execute(
+        villages = [_Village(*v) for v in db.session.execute(
             select(Region.id, Region.township_id, Region.county_id)
             .where(Region.level == RegionLevel.VILLAGE).order_by(Region.id))]
-        villages = [_Village(*v) for v in villages]
         started = time.perf_counter()
-        load = _load_begin(db) if defer_indexes else {"keys_table": None}
+        load = _load_begin(db) if defer_indexes else {}
         t0 = time.perf_counter()
         ids = _allocate_ids(db, n)  # all at once: the batches are built ahead of their writes
         db.session.commit()
@@ -214,7 +213,8 @@ def generate(app, n: int, *, batch: int = 20000, seed: int = 4, start: int = 0,
         today = clock.today()
         _WORKER.update(villages=villages, ring=crypto.ring(), seed=seed,
                        days_ago=[today - timedelta(days=d) for d in range(6001)],
-                       dialect=db.engine.dialect, converter=None, staged=defer_indexes and db.engine.dialect.name == "postgresql")
+                       dialect=db.engine.dialect, converter=None,
+                       unsorted_keys=defer_indexes and db.engine.dialect.name == "postgresql")
         db.session.close()
         db.engine.dispose()  # no connection crosses the fork
         batches = [(b, start + lo, ids[lo:lo + batch]) for b, lo in enumerate(range(0, n, batch))]
@@ -240,7 +240,7 @@ def generate(app, n: int, *, batch: int = 20000, seed: int = 4, start: int = 0,
                 prepared, spent, cpu = pending.popleft().get()
                 submit()
                 t1 = time.perf_counter()
-                write.write_prepared(prepared, keys_table=load["keys_table"])
+                write.write_prepared(prepared)
                 t2 = time.perf_counter()
                 db.session.commit()
                 t3 = time.perf_counter()

@@ -150,7 +150,8 @@ def write_tuples(table: Table, names: Sequence[str], rows: list, convert=None) -
 @dataclass
 class PreparedPeople:
     """New people in driver form, ready for `write_prepared`: the person columns (`names`), one
-    list per person (`rows`), and the name keys as (key, person_id) pairs in key order."""
+    list per person (`rows`), and the name keys as (key, person_id) pairs (in key order unless
+    prepared with `sort_keys=False`)."""
 
     names: list[str]
     rows: list[list[Any]]
@@ -162,7 +163,7 @@ def prepare_new_people(rows: list[dict[str, Any]], ids: Sequence[int], now: date
     """Everything `insert_new_people` computes before it writes, without a connection: ids and
     timestamps into the rows, values to driver form, name keys. `converter` (a `row_converter`
     for these columns) may be reused across batches; `sort_keys=False` leaves the keys in person
-    order (for a writer that orders every key at once afterwards)."""
+    order (for a bulk load that indexes every key at once afterwards)."""
     for person_id, row in zip(ids, rows, strict=True):
         row["id"] = person_id
         row["created_at"] = row["updated_at"] = now
@@ -175,11 +176,10 @@ def prepare_new_people(rows: list[dict[str, Any]], ids: Sequence[int], now: date
     return PreparedPeople(list(convert.names), convert(rows), pairs)
 
 
-def write_prepared(prepared: PreparedPeople, *, keys_table: Table | None = None) -> None:
-    """Write prepared people and their name keys (into `keys_table`, default `person_name_keys`;
-    the generator stages them on a fresh database) in the current transaction."""
+def write_prepared(prepared: PreparedPeople) -> None:
+    """Write prepared people and their name keys in the current transaction."""
     write_tuples(Person.__table__, prepared.names, prepared.rows)
-    write_tuples(PersonNameKey.__table__ if keys_table is None else keys_table, ("key", "person_id"), prepared.keys)
+    write_tuples(PersonNameKey.__table__, ("key", "person_id"), prepared.keys)
 
 
 def insert_new_people(rows: list[dict[str, Any]]) -> list[int]:
