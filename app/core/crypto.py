@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import os
 import secrets
@@ -87,6 +86,14 @@ class KeyRing:
         self._aead = {key_id: AESGCM(key) for key_id, key in keys.items()}
         self.current_id = max(keys)
         self._hash_key = hash_key
+        self._header = _HEADER.pack(FORMAT_VERSION, self.current_id)
+        self._purposes: dict[str, tuple[bytes, bytes]] = {}  # purpose -> (AEAD data, hash prefix)
+
+    def _purpose(self, purpose: str) -> tuple[bytes, bytes]:
+        found = self._purposes.get(purpose)
+        if found is None:
+            found = self._purposes[purpose] = (purpose.encode(), f"{purpose}\x00".encode())
+        return found
 
     @property
     def key_ids(self) -> list[int]:
@@ -94,8 +101,8 @@ class KeyRing:
 
     def encrypt(self, plaintext: str, purpose: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
-        body = self._aead[self.current_id].encrypt(nonce, plaintext.encode("utf-8"), purpose.encode())
-        return _HEADER.pack(FORMAT_VERSION, self.current_id) + nonce + body
+        body = self._aead[self.current_id].encrypt(nonce, plaintext.encode("utf-8"), self._purpose(purpose)[0])
+        return self._header + nonce + body
 
     def decrypt(self, blob: bytes, purpose: str) -> str:
         blob = bytes(blob)
@@ -120,8 +127,9 @@ class KeyRing:
         return blob is not None and self.key_id_of(blob) != self.current_id
 
     def lookup_hash(self, value: str, purpose: str) -> bytes:
-        """HMAC-SHA256 of the normalised value: stable across encryption-key rotation."""
-        return hmac.new(self._hash_key, f"{purpose}\x00{value}".encode(), hashlib.sha256).digest()
+        """HMAC-SHA256 of `purpose + NUL + value` (UTF-8): stable across encryption-key rotation.
+        One-shot `hmac.digest` (the same bytes as `hmac.new(...).digest()`, without the object)."""
+        return hmac.digest(self._hash_key, self._purpose(purpose)[1] + value.encode(), "sha256")
 
 
 def _read_or_create(path: Path, make) -> str:

@@ -9,6 +9,7 @@ unique hash and fails the whole statement (the caller's transaction rolls back).
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
@@ -22,13 +23,14 @@ from app.regions.models import Region
 
 
 def person_row(info: IdNumberInfo, name: str, village: Region | Any, *, phone: str | None = None,
-               ring: crypto.KeyRing | None = None, **fields: Any) -> dict[str, Any]:
+               ring: crypto.KeyRing | None = None, now: datetime | None = None, **fields: Any) -> dict[str, Any]:
     """Column values of one new person. `village` is a village Region or any row with `id`,
     `township_id`, `county_id` (bulk writers: `select(Region.id, Region.township_id,
     Region.county_id)` once, not ORM objects that expire at each commit). `fields` are cleaned
-    attribute values (status, source …)."""
+    attribute values (status, source …). `now` (default `clock.now()`) is `created_at` and
+    `updated_at`: bulk writers pass one timestamp per batch."""
     ring = ring or crypto.ring()
-    now = clock.now()
+    now = now or clock.now()
     row: dict[str, Any] = {
         "village_id": village.id, "township_id": village.township_id, "county_id": village.county_id,
         "skills": [], "intention": Intention.NONE, "intended_form": None, "capital_need": None,
@@ -39,7 +41,8 @@ def person_row(info: IdNumberInfo, name: str, village: Region | Any, *, phone: s
         "archived_at": None, "archived_reason": None, "merged_into_id": None,
         "created_at": now, "updated_at": now, "version": 1,
     }
-    row.update(fields)
+    if fields:
+        row.update(fields)
     row.update(columns.name_columns(name))
     row.update(columns.id_columns(info, ring))
     row.update(columns.phone_columns(phone, ring))

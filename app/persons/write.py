@@ -13,16 +13,23 @@ ORM and without RETURNING:
 - the name search keys of the new people follow the same way (`person_name_keys`), computed once
   per distinct name.
 
+`insert_new_people` = `allocate_ids` → `prepare_new_people` (ids, timestamps, driver form, name
+keys: no connection needed) → `write_prepared` (`write_tuples` for the people and the keys). The
+generator runs the preparation in worker processes and the writes in its main process.
+
 Everything runs in the caller's transaction: a failure raises and the caller rolls back.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, LargeBinary, Table, func, select, text
+from sqlalchemy.engine import Dialect
 
 from app.core import clock, crypto
 from app.core.validators import IdNumberInfo
@@ -35,9 +42,9 @@ BATCH_ROWS = 5000
 
 
 def new_person_row(info: IdNumberInfo, name: str, village: Any, *, phone: str | None = None,
-                   ring: crypto.KeyRing | None = None, **fields: Any) -> dict[str, Any]:
+                   ring: crypto.KeyRing | None = None, now: datetime | None = None, **fields: Any) -> dict[str, Any]:
     """Column values of one new person (see `bulk.person_row`)."""
-    return bulk.person_row(info, name, village, phone=phone, ring=ring, **fields)
+    return bulk.person_row(info, name, village, phone=phone, ring=ring, now=now, **fields)
 
 
 @lru_cache(maxsize=200_000)
@@ -65,18 +72,14 @@ def allocate_ids(count: int) -> list[int]:
 MEMO_LIMIT = 50_000
 
 
-def insert_rows(table: Table, rows: Iterable[dict[str, Any]], names: Sequence[str] | None = None) -> int:
-    """Insert plain dict rows (every row has the same keys) through the driver in the current
-    transaction. Returns the number of rows.
-
-    Each value goes through its column's bind processor, memoised per column: enums, booleans,
-    dates, timestamps of one batch and empty JSON lists repeat across rows, so each distinct
-    value is converted once."""
-    rows = list(rows) if not isinstance(rows, list) else rows
-    if not rows:
-        return 0
-    names = list(names or rows[0].keys())
-    dialect = db.session.get_bind().dialect
+def row_converter(table: Table, names: Sequence[str], dialect: Dialect | None = None):
+    """A function mapping a list of dict rows (keys `names`) to the driver form `write_tuples`
+    sends: one list per row, in the order of `names`, each value through its column's bind
+    processor for `dialect` (default: the session's), memoised per column — enums, booleans,
+    dates, timestamps of one batch and empty JSON lists repeat across rows, so each distinct value
+    is converted once. Touches no connection: bulk writers may convert in a worker process."""
+    names = list(names)
+    dialect = dialect or db.session.get_bind().dialect
     converters = []
     for index, name in enumerate(names):
         column_type = table.c[name].type
@@ -105,7 +108,18 @@ def insert_rows(table: Table, rows: Iterable[dict[str, Any]], names: Sequence[st
             out.append(values)
         return out
 
-    write_tuples(table, names, rows, tuples)
+    tuples.names = names
+    return tuples
+
+
+def insert_rows(table: Table, rows: Iterable[dict[str, Any]], names: Sequence[str] | None = None) -> int:
+    """Insert plain dict rows (every row has the same keys) through the driver in the current
+    transaction (`row_converter`, then `write_tuples`). Returns the number of rows."""
+    rows = list(rows) if not isinstance(rows, list) else rows
+    if not rows:
+        return 0
+    names = list(names or rows[0].keys())
+    write_tuples(table, names, rows, row_converter(table, names))
     return len(rows)
 
 
@@ -133,20 +147,52 @@ def write_tuples(table: Table, names: Sequence[str], rows: list, convert=None) -
             cursor.close()
 
 
+@dataclass
+class PreparedPeople:
+    """New people in driver form, ready for `write_prepared`: the person columns (`names`), one
+    list per person (`rows`), and the name keys as (key, person_id) pairs (in key order unless
+    prepared with `sort_keys=False`)."""
+
+    names: list[str]
+    rows: list[list[Any]]
+    keys: list[tuple[str, int]]
+
+
+def prepare_new_people(rows: list[dict[str, Any]], ids: Sequence[int], now: datetime,
+                       dialect: Dialect | None = None, converter=None, sort_keys: bool = True) -> PreparedPeople:
+    """Everything `insert_new_people` computes before it writes, without a connection: ids and
+    timestamps into the rows, values to driver form, name keys. `converter` (a `row_converter`
+    for these columns) may be reused across batches; `sort_keys=False` leaves the keys in person
+    order (for a bulk load that indexes every key at once afterwards)."""
+    for person_id, row in zip(ids, rows, strict=True):
+        row["id"] = person_id
+        row["created_at"] = row["updated_at"] = now
+    convert = converter or row_converter(Person.__table__, list(rows[0].keys()) if rows else [], dialect)
+    # In key order: the key table is a B-tree clustered on (key, person_id), and sorted inserts
+    # touch each page once instead of jumping across the tree for every row.
+    pairs = [(key, person_id) for person_id, row in zip(ids, rows, strict=True) for key in name_keys(row["name"])]
+    if sort_keys:
+        if all(a < b for a, b in zip(ids, ids[1:], strict=False)):
+            # Pairs are in ascending person_id already: a stable sort on the key alone gives
+            # (key, person_id) order at half the cost of comparing tuples.
+            pairs.sort(key=itemgetter(0))
+        else:
+            pairs.sort()
+    return PreparedPeople(list(convert.names), convert(rows), pairs)
+
+
+def write_prepared(prepared: PreparedPeople) -> None:
+    """Write prepared people and their name keys in the current transaction."""
+    write_tuples(Person.__table__, prepared.names, prepared.rows)
+    write_tuples(PersonNameKey.__table__, ("key", "person_id"), prepared.keys)
+
+
 def insert_new_people(rows: list[dict[str, Any]]) -> list[int]:
     """Insert new people (rows from `new_person_row`) and their name keys; returns their ids in
     the order of `rows`. A duplicate ID number violates the unique hash and raises."""
     if not rows:
         return []
     ids = allocate_ids(len(rows))
-    now = clock.now()  # one timestamp per batch: the moment it was written
-    for person_id, row in zip(ids, rows, strict=True):
-        row["id"] = person_id
-        row["created_at"] = row["updated_at"] = now
-    insert_rows(Person.__table__, rows)
-    # In key order: the key table is a B-tree clustered on (key, person_id), and sorted inserts
-    # touch each page once instead of jumping across the tree for every row.
-    pairs = sorted((key, person_id) for person_id, row in zip(ids, rows, strict=True)
-                   for key in name_keys(row["name"]))
-    write_tuples(PersonNameKey.__table__, ("key", "person_id"), pairs)
+    # One timestamp per batch: the moment it was written.
+    write_prepared(prepare_new_people(rows, ids, clock.now()))
     return ids
