@@ -21,7 +21,8 @@ Everything runs in the caller's transaction: a failure raises and the caller rol
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -187,6 +188,13 @@ def write_prepared(prepared: PreparedPeople) -> None:
     write_tuples(PersonNameKey.__table__, ("key", "person_id"), prepared.keys)
 
 
+# Context managers entered around a bulk insert of new people with the ids `first`…`last`
+# (contiguous, every id in the range new). Later domains register one: the dashboard's counters
+# set SQLite's per-row triggers aside and add the batch with one grouped statement.
+BULK_INSERT_HOOKS: list[Callable[[int, int], AbstractContextManager]] = []
+BULK_HOOK_MIN_ROWS = 200
+
+
 def insert_new_people(rows: list[dict[str, Any]]) -> list[int]:
     """Insert new people (rows from `new_person_row`) and their name keys; returns their ids in
     the order of `rows`. A duplicate ID number violates the unique hash and raises."""
@@ -194,5 +202,11 @@ def insert_new_people(rows: list[dict[str, Any]]) -> list[int]:
         return []
     ids = allocate_ids(len(rows))
     # One timestamp per batch: the moment it was written.
-    write_prepared(prepare_new_people(rows, ids, clock.now()))
+    prepared = prepare_new_people(rows, ids, clock.now())
+    contiguous = ids[-1] - ids[0] + 1 == len(ids)
+    with ExitStack() as hooks:
+        if contiguous and len(ids) >= BULK_HOOK_MIN_ROWS:
+            for hook in BULK_INSERT_HOOKS:
+                hooks.enter_context(hook(ids[0], ids[-1]))
+        write_prepared(prepared)
     return ids

@@ -155,6 +155,39 @@ def test_failed_bulk_insert_leaves_counters_and_triggers_as_they_were(demo):
     assert counters.differences() == {}
 
 
+def test_a_large_batch_of_new_people_is_counted_once(demo, monkeypatch):
+    """The import's write path (`write.insert_new_people`) enters the counters' bulk hook."""
+    from contextlib import contextmanager
+
+    from app.core.validators import parse_id_number
+    from tests.persons.factories import unique_id, unique_name
+
+    entered = []
+
+    @contextmanager
+    def spy(first, last):
+        entered.append((first, last))
+        yield
+
+    assert counters.persons_bulk_insert in write.BULK_INSERT_HOOKS
+    monkeypatch.setattr(write, "BULK_INSERT_HOOKS", [*write.BULK_INSERT_HOOKS, spy])
+
+    village, other = by_code(GAOJIAYAN), by_code(DAZHONGBA)
+    triggers = _trigger_names()
+    before = _count(GAOJIAYAN), _count(DAZHONGBA)
+    rows = [write.new_person_row(parse_id_number(unique_id(900_000 + n)), unique_name(900_000 + n),
+                                 village if n % 3 else other, source="survey", status="returned",
+                                 **(SANYOU if n % 5 == 0 else {}))
+            for n in range(write.BULK_HOOK_MIN_ROWS + 50)]
+    ids = write.insert_new_people(rows)
+    db.session.commit()
+    assert entered == [(ids[0], ids[-1])]
+    assert _count(GAOJIAYAN) == _fresh(GAOJIAYAN) and _count(GAOJIAYAN)[0] > before[0][0]
+    assert _count(DAZHONGBA) == _fresh(DAZHONGBA) and _count(DAZHONGBA)[0] > before[1][0]
+    assert counters.differences() == {}
+    assert _trigger_names() == triggers
+
+
 def test_demo_data_is_counted(demo):
     assert counters.differences() == {}
     assert db.session.scalar(select(db.func.sum(VillagePersonCount.people))) == db.session.scalar(
