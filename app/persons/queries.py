@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from app.codes import operations as codes
 from app.codes.models import CodeList
@@ -108,12 +108,30 @@ def filtered(user, filters: PersonFilters) -> Select:
     return stmt
 
 
-def list_page(user, filters: PersonFilters, sort: str, cursor: str | None, limit: int) -> Page[Person]:
+# What a row of the list page shows (persons/_macros.html `people_table`, the cursor): the page
+# loads only these, not the ciphertexts, hashes and free texts of 50 people.
+TABLE_COLUMNS = (Person.id, Person.version, Person.name, Person.name_sort, Person.gender, Person.birth_date,
+                 Person.id_number_masked, Person.phone_masked, Person.village_id, Person.status, Person.is_sanyou,
+                 Person.merged_into_id, Person.archived_at, Person.intention, Person.returned_on,
+                 Person.updated_at)
+
+
+def list_page(user, filters: PersonFilters, sort: str, cursor: str | None, limit: int, *,
+              table_only: bool = False) -> Page[Person]:
+    """One page of the filtered list. `table_only` (the HTML list): only `TABLE_COLUMNS` and the
+    village and township names are loaded (other attributes would load one query per row)."""
     # A name query drives the page from person_name_keys: its matches cluster in pinyin order,
     # so walking a sort index to find them could read most of the table (see keyset_page).
     # Rows show "township village": load each village's township in the same statement (one
     # lazy load per distinct township cost more than the page's query at 1M people).
-    stmt = filtered(user, filters).options(joinedload(Person.village).joinedload(Region.township))
+    village = joinedload(Person.village)
+    township = village.joinedload(Region.township)
+    if table_only:
+        village = village.load_only(Region.name, Region.township_id)
+        township = township.load_only(Region.name)
+    stmt = filtered(user, filters).options(village, township)
+    if table_only:
+        stmt = stmt.options(load_only(*TABLE_COLUMNS))
     return keyset_page(stmt, SORTS.get(sort) or SORTS[DEFAULT_SORT], Person.id, cursor, limit,
                        driven_by_filter=normalize_query(filters.q) is not None)
 

@@ -99,7 +99,7 @@ def index():
     else:
         try:
             page = queries.list_page(current_user, filters, sort, request.args.get("cursor") or None,
-                                     current_app.config["PAGE_SIZE"])
+                                     current_app.config["PAGE_SIZE"], table_only=True)
             total = queries.count_capped(current_user, filters)
         except FieldErrors as error:  # a bad cursor: start again
             form.form_errors.extend(m for ms in error.fields.values() for m in ms)
