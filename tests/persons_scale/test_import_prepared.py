@@ -72,6 +72,14 @@ def _count_rechecks(monkeypatch) -> dict:
     return calls
 
 
+def _commit(monkeypatch, actor, batch) -> int:
+    """Commit the batch; returns how many times the file was checked again (0: prepared)."""
+    calls = _count_rechecks(monkeypatch)
+    imports.commit_import(actor, batch)
+    db.session.commit()
+    return calls["check"]
+
+
 def test_commit_writes_the_prepared_outcome_and_matches_the_full_check(demo, monkeypatch):
     county = demo["demo_county"]
     data, people = _mixed_file(demo)
@@ -114,10 +122,7 @@ def test_a_person_registered_with_a_file_id_since_the_preview_makes_the_commit_c
     batch = _preview(county, csv_bytes(rows))
     assert batch.rows_new == 2
     person = create_person(county, id_number=number, name="张三丰", village_code=DAZHONGBA)
-    calls = _count_rechecks(monkeypatch)
-    imports.commit_import(county, batch)
-    db.session.commit()
-    assert calls["check"] == 1
+    assert _commit(monkeypatch, county, batch) == 1  # full checks of the file
     assert (batch.rows_new, batch.rows_updated, batch.rows_refused) == (1, 1, 0)
     db.session.refresh(person)
     assert person.work_city == "深圳" and person.version == 2
@@ -134,10 +139,7 @@ def test_a_code_deactivated_since_the_preview_refuses_the_row(demo, monkeypatch)
     db.session.execute(update(CodeItem).where(CodeItem.list_name == CodeList.WORK_REGION,
                                               CodeItem.code == "pearl_delta").values(is_active=False))
     db.session.commit()
-    calls = _count_rechecks(monkeypatch)
-    imports.commit_import(county, batch)
-    db.session.commit()
-    assert calls["check"] == 1
+    assert _commit(monkeypatch, county, batch) == 1  # full checks of the file
     assert (batch.rows_new, batch.rows_refused) == (0, 1)
     assert batch.errors[0][1] == "务工地区" and "代码表" in batch.errors[0][2]
     assert _by_number(number) is None
@@ -153,10 +155,7 @@ def test_a_village_moved_since_the_preview_makes_the_commit_check_again(demo, mo
     assert batch.rows_new == 1
     db.session.execute(update(Region).where(Region.code == GAOJIAYAN).values(level=RegionLevel.TOWNSHIP))
     db.session.commit()
-    calls = _count_rechecks(monkeypatch)
-    imports.commit_import(township, batch)
-    db.session.commit()
-    assert calls["check"] == 1
+    assert _commit(monkeypatch, township, batch) == 1  # full checks of the file
     assert (batch.rows_new, batch.rows_refused) == (0, 1)
     assert batch.errors[0][2] == "请选择到村（社区）一级。"
 
@@ -179,10 +178,7 @@ def test_a_damaged_or_missing_prepared_file_falls_back_to_the_full_check(demo, m
     else:  # an authentic file of another batch of the same file is not accepted either
         other = _preview(county, data)
         path.write_bytes(imports.prepared_path(other).read_bytes())
-    calls = _count_rechecks(monkeypatch)
-    imports.commit_import(county, batch)
-    db.session.commit()
-    assert calls["check"] == 1
+    assert _commit(monkeypatch, county, batch) == 1  # full checks of the file
     assert (batch.status, batch.rows_new, batch.rows_updated, batch.rows_unchanged, batch.rows_refused) == \
         (ImportStatus.COMMITTED, 6, 1, 1, 3)
 
@@ -196,10 +192,7 @@ def test_a_person_edited_since_the_preview_is_checked_again(demo, monkeypatch):
     # Someone else makes the same change meanwhile: the row is now unchanged, not an update.
     ops.update_person(county, person, {"work_city": "杭州"}, expected_version=person.version)
     db.session.commit()
-    calls = _count_rechecks(monkeypatch)
-    imports.commit_import(county, batch)
-    db.session.commit()
-    assert calls["check"] == 1
+    assert _commit(monkeypatch, county, batch) == 1  # full checks of the file
     assert (batch.rows_updated, batch.rows_unchanged) == (0, 1)
     db.session.refresh(person)
     assert person.version == 2  # the import wrote nothing more
@@ -276,10 +269,7 @@ def test_worker_processes_check_a_large_file_exactly_as_in_process(app, demo, mo
     assert capped_parallel.rows_refused == 6
 
     app.config["PERSON_IMPORT_WORKERS"] = 2
-    calls = _count_rechecks(monkeypatch)
-    imports.commit_import(county, batch)
-    db.session.commit()
-    assert calls["check"] == 0
+    assert _commit(monkeypatch, county, batch) == 0  # full checks of the file
     written = _snapshot(batch)
     assert written["batch"][3:7] == (18, 1, 1, 6)
     assert sum(1 for change, _ in written["people"].values() if change == "new") == 18
