@@ -17,7 +17,7 @@ from app.core.access import REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import subsidies as access
 from app.core.access.persons import can_view_person
 from app.core.errors import FieldErrors
-from app.core.forms import apply_field_errors, int_or_none
+from app.core.forms import int_or_none, submit_form
 from app.core.pagination import Sort, keyset_page
 from app.extensions import db
 from app.persons.models import Person
@@ -65,17 +65,12 @@ def new():
     if request.method == "GET" and founder is not None:
         form.founder_id.data = founder.id
         form.village_code.data = founder.village.code
-    if form.validate_on_submit():
-        try:
-            business = ops.create_business(current_user, form.values())
-        except FieldErrors as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-            return render_template("businesses/form.html", form=form, business=None, founder=founder), 422
-        db.session.commit()
-        flash("经营主体已登记。", "success")
-        return redirect(url_for("businesses.detail", business_id=business.id))
-    return render_template("businesses/form.html", form=form, business=None, founder=founder)
+    done, status = submit_form(form, lambda: ops.create_business(current_user, form.values()),
+                               success="经营主体已登记。",
+                               next_url=lambda business: url_for("businesses.detail", business_id=business.id))
+    if done is not None:
+        return done
+    return render_template("businesses/form.html", form=form, business=None, founder=founder), status
 
 
 @bp.route("/<int:business_id>/edit", methods=["GET", "POST"])
@@ -96,19 +91,17 @@ def edit(business_id: int):
         form.status.data = business.status.value
         form.closed_on.data = business.closed_on.isoformat() if business.closed_on else ""
         form.version.data = business.version
-    if form.validate_on_submit():
-        try:
-            values = form.values()
-            values.pop("founder_id")
-            ops.update_business(current_user, business, values, expected_version=int_or_none(form.version.data))
-        except FieldErrors as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-            return render_template("businesses/form.html", form=form, business=business, founder=business.founder), 422
-        db.session.commit()
-        flash("已保存。", "success")
-        return redirect(url_for("businesses.detail", business_id=business.id))
-    return render_template("businesses/form.html", form=form, business=business, founder=business.founder)
+
+    def save():
+        values = form.values()
+        values.pop("founder_id")
+        return ops.update_business(current_user, business, values, expected_version=int_or_none(form.version.data))
+
+    done, status = submit_form(form, save, success="已保存。",
+                               next_url=lambda _: url_for("businesses.detail", business_id=business.id))
+    if done is not None:
+        return done
+    return render_template("businesses/form.html", form=form, business=business, founder=business.founder), status
 
 
 BUSINESS_PROGRAMMES = ("startup_once", "yangui_yichang", "jingchu_guiyan")

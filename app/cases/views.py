@@ -32,7 +32,7 @@ from app.core.access import cases as access
 from app.core.access import persons as person_access
 from app.core.access.scope import deny, load_or_404
 from app.core.errors import Conflict, FieldErrors, Forbidden, NotFound
-from app.core.forms import apply_field_errors, int_or_none
+from app.core.forms import int_or_none, submit_form
 from app.extensions import db
 from app.persons.models import Person
 
@@ -136,19 +136,11 @@ def request_case(person_id: int):
         raise Forbidden()
     form = RequestForm()
     form.load_needs(ops.service_types())
-    status = 200
-    if form.validate_on_submit():
-        try:
-            ops.request_case(current_user, person, {"reason": form.reason.data, "needs": form.needs.data})
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash("已提交建档申请，等待乡镇服务站决定。", "success")
-            return redirect(url_for("persons.detail", person_id=person.id))
-    elif request.method == "POST":
-        status = 422
+    done, status = submit_form(
+        form, lambda: ops.request_case(current_user, person, {"reason": form.reason.data, "needs": form.needs.data}),
+        success="已提交建档申请，等待乡镇服务站决定。", next_url=lambda _: url_for("persons.detail", person_id=person.id))
+    if done is not None:
+        return done
     return render_template("cases/request_form.html", form=form, person=person), status
 
 
@@ -267,22 +259,15 @@ def assign(case_id: int):
     form = AssignForm()
     form.specialist.choices = [("", "（不变）")] + [(c.user.username, c.user.full_name) for c in specialists]
     form.mentor.choices = [("", "（不变）")] + [(c.user.username, c.user.full_name) for c in mentors]
-    status = 200
     if request.method == "GET":
         form.version.data = str(case.version)
-    elif form.validate_on_submit():
-        try:
-            ops.assign(current_user, case, specialist=form.specialist.data or None, mentor=form.mentor.data or None,
-                       reason=form.reason.data, expected_version=int_or_none(form.version.data))
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash("已保存分配。", "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
-    else:
-        status = 422
+    done, status = submit_form(
+        form, lambda: ops.assign(current_user, case, specialist=form.specialist.data or None,
+                                 mentor=form.mentor.data or None, reason=form.reason.data,
+                                 expected_version=int_or_none(form.version.data)),
+        success="已保存分配。", next_url=lambda _: url_for("cases.detail", case_id=case.id))
+    if done is not None:
+        return done
     from app.codes import operations as codes
     from app.codes.models import CodeList
 
@@ -346,19 +331,11 @@ def new_log(case_id: int):
         raise Forbidden("只有指派的创业导师可以填写辅导记录。" if kind == "mentor_note"
                         else "您无权为该档案填写走访记录。")
     form = _log_form(case, kind)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            ops.add_log(current_user, case, _log_values(form, kind))
-        except FieldErrors as error:
-            apply_field_errors(form, error, aliases={"date": "date"})
-            status = 422
-        else:
-            db.session.commit()
-            flash("已保存记录。", "success")
-            return redirect(url_for("cases.detail", case_id=case.id) + "#timeline")
-    elif request.method == "POST":
-        status = 422
+    done, status = submit_form(form, lambda: ops.add_log(current_user, case, _log_values(form, kind)),
+                               success="已保存记录。",
+                               next_url=lambda _: url_for("cases.detail", case_id=case.id) + "#timeline")
+    if done is not None:
+        return done
     return render_template("cases/log_form.html", case=case, form=form, kind=kind, source=None,
                            person=person_summary(current_user, case)), status
 
@@ -376,19 +353,11 @@ def revise_log(case_id: int, log_id: int):
     if not ops.can_revise(current_user, log):
         raise Conflict("该记录已不能修订（辅导记录只能在 24 小时内修订，且只修订最新版本）。")
     form = _log_form(case, log.kind.value, source=log)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            ops.revise_log(current_user, log, _log_values(form, log.kind.value))
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash("已保存修订，原记录保留在时间线中。", "success")
-            return redirect(url_for("cases.detail", case_id=case.id) + "#timeline")
-    elif request.method == "POST":
-        status = 422
+    done, status = submit_form(form, lambda: ops.revise_log(current_user, log, _log_values(form, log.kind.value)),
+                               success="已保存修订，原记录保留在时间线中。",
+                               next_url=lambda _: url_for("cases.detail", case_id=case.id) + "#timeline")
+    if done is not None:
+        return done
     return render_template("cases/log_form.html", case=case, form=form, kind=log.kind.value, source=log,
                            person=person_summary(current_user, case)), status
 
@@ -442,20 +411,12 @@ def catalogue():
     if not access.can_manage_catalogue(current_user):
         raise Forbidden()
     form = ServiceTypeForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            ops.create_service_type(current_user, {"code": form.code.data, "label": form.label.data,
-                                                   "responsible_unit": form.responsible_unit.data})
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash("已新增服务类型。", "success")
-            return redirect(url_for("cases.catalogue"))
-    elif request.method == "POST":
-        status = 422
+    done, status = submit_form(
+        form, lambda: ops.create_service_type(current_user, {"code": form.code.data, "label": form.label.data,
+                                                             "responsible_unit": form.responsible_unit.data}),
+        success="已新增服务类型。", next_url=lambda _: url_for("cases.catalogue"))
+    if done is not None:
+        return done
     return render_template("cases/catalogue.html", form=form, types=ops.service_types(active_only=False),
                            action_form=ActionForm()), status
 

@@ -1,7 +1,7 @@
 """City admins edit the shared code lists; everyone else reads them through the forms."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, SubmitField
@@ -11,8 +11,8 @@ from app.codes import operations as ops
 from app.codes.models import CODE_LIST_LABELS, CodeItem, CodeList
 from app.core import audit, nav
 from app.core.access import Role, rule
-from app.core.errors import FieldErrors, NotFound
-from app.core.forms import apply_field_errors, int_or_none
+from app.core.errors import NotFound
+from app.core.forms import int_or_none, submit_form
 from app.extensions import db
 
 bp = Blueprint("codes", __name__, url_prefix="/codes")
@@ -54,20 +54,12 @@ def index():
 def list_items(list_name: str):
     code_list = _list_or_404(list_name)
     form = NewItemForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            item = ops.create_item(current_user, code_list, form.code.data, form.label.data,
-                                   form.sort_order.data or 100)
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(f"已新增 {item.label}。", "success")
-            return redirect(url_for("codes.list_items", list_name=list_name))
-    elif form.errors:
-        status = 422
+    done, status = submit_form(
+        form, lambda: ops.create_item(current_user, code_list, form.code.data, form.label.data,
+                                      form.sort_order.data or 100),
+        success=lambda item: f"已新增 {item.label}。", next_url=lambda _: url_for("codes.list_items", list_name=list_name))
+    if done is not None:
+        return done
     return render_template("codes/list.html", code_list=code_list, lists=CODE_LIST_LABELS, form=form,
                            items=ops.items(code_list, active_only=False)), status
 
@@ -80,16 +72,11 @@ def edit_item(item_id: int):
     form = EditItemForm(obj=item if editing else None)
     if editing:
         form.version.data = str(item.version)
-    if form.validate_on_submit():
-        try:
-            ops.update_item(current_user, item, label=form.label.data, sort_order=form.sort_order.data or 0,
-                            is_active=form.is_active.data, expected_version=int_or_none(form.version.data))
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            return render_template("codes/edit.html", item=item, form=form), 422
-        db.session.commit()
-        flash("已保存。", "success")
-        return redirect(url_for("codes.list_items", list_name=item.list_name.value))
-    status = 422 if form.errors else 200
+    done, status = submit_form(
+        form, lambda: ops.update_item(current_user, item, label=form.label.data, sort_order=form.sort_order.data or 0,
+                                      is_active=form.is_active.data, expected_version=int_or_none(form.version.data)),
+        success="已保存。", next_url=lambda _: url_for("codes.list_items", list_name=item.list_name.value))
+    if done is not None:
+        return done
     return render_template("codes/edit.html", item=item, form=form,
                            history=audit.history("code_item", item.id)), status
