@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import (
     ApiToken,
@@ -118,7 +119,11 @@ def start_session(user: User, *, address: str | None, user_agent: str | None) ->
 
 def load_session(token: str) -> tuple[User | None, str | None]:
     """The user of a live session, touching it; or (None, reason) when it has ended or expired."""
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    # The session, its user, the user's region, roles and mentor profile in one statement: this
+    # runs at the start of every request.
+    stmt = (select(UserSession).where(UserSession.token_hash == _digest(token))
+            .options(joinedload(UserSession.user).options(joinedload(User.role_rows), joinedload(User.mentor_profile))))
+    row = db.session.execute(stmt).unique().scalar_one_or_none()
     if row is None or row.ended_at is not None:
         return None, "ended"
     config = current_app.config
@@ -148,7 +153,11 @@ def _end(row: UserSession, reason: str, now=None) -> None:
 def end_session(token: str | None, reason: str = "logout") -> None:
     if not token:
         return
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    # The session, its user, the user's region, roles and mentor profile in one statement: this
+    # runs at the start of every request.
+    stmt = (select(UserSession).where(UserSession.token_hash == _digest(token))
+            .options(joinedload(UserSession.user).options(joinedload(User.role_rows), joinedload(User.mentor_profile))))
+    row = db.session.execute(stmt).unique().scalar_one_or_none()
     if row is not None and row.ended_at is None:
         _end(row, reason)
 

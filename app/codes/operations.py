@@ -67,14 +67,23 @@ def items(list_name: CodeList, *, active_only: bool = True) -> list[CodeItem]:
 
 
 def _pairs(list_name: CodeList, active_only: bool) -> dict[str, str]:
-    """code -> label, read once per request: a list page asks for the same lists for its filter
-    form and for every row's labels. The memo lives on the request (never across requests) and
-    is dropped when an item is written in the same request."""
-    memo = request.environ.setdefault(_MEMO_KEY, {}) if has_request_context() else {}
-    key = (list_name, active_only)
-    if key not in memo:
-        memo[key] = {i.code: i.label for i in items(list_name, active_only=active_only)}
-    return memo[key]
+    """code -> label, read once per request: a list page asks for several lists for its filter
+    form and for every row's labels, so the first call reads every list in one statement. The
+    memo lives on the request (never across requests) and is dropped when an item is written in
+    the same request. Outside a request: straight from the database."""
+    if not has_request_context():
+        return {i.code: i.label for i in items(list_name, active_only=active_only)}
+    memo = request.environ.get(_MEMO_KEY)
+    if memo is None:
+        memo = {}
+        stmt = select(CodeItem.list_name, CodeItem.code, CodeItem.label, CodeItem.is_active) \
+            .order_by(CodeItem.list_name, CodeItem.sort_order, CodeItem.code)
+        for name, code, label, active in db.session.execute(stmt):
+            memo.setdefault((CodeList(name), False), {})[code] = label
+            if active:
+                memo.setdefault((CodeList(name), True), {})[code] = label
+        request.environ[_MEMO_KEY] = memo
+    return memo.get((list_name, active_only), {})
 
 
 def _forget() -> None:
