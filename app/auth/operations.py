@@ -153,11 +153,7 @@ def _end(row: UserSession, reason: str, now=None) -> None:
 def end_session(token: str | None, reason: str = "logout") -> None:
     if not token:
         return
-    # The session, its user, the user's region, roles and mentor profile in one statement: this
-    # runs at the start of every request.
-    stmt = (select(UserSession).where(UserSession.token_hash == _digest(token))
-            .options(joinedload(UserSession.user).options(joinedload(User.role_rows), joinedload(User.mentor_profile))))
-    row = db.session.execute(stmt).unique().scalar_one_or_none()
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
     if row is not None and row.ended_at is None:
         _end(row, reason)
 

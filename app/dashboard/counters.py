@@ -182,26 +182,25 @@ def drop_statements(spec: CounterSpec, dialect: str) -> list[str]:
         [f"DROP FUNCTION IF EXISTS {spec.name}_{op}()" for op in ("ins", "del", "upd", *founder)]
 
 
-def rebuild_statements(spec: CounterSpec, dialect: str) -> list[str]:
-    keys, values, _ = _columns(spec)
-    group = ", ".join(_sql(e, dialect, "r") for _, e in spec.keys)
-    sums = ", ".join(f"sum({_sql(e, dialect, 'r')})" for _, e in spec.values)
-    return [
-        f"DELETE FROM {spec.counter}",  # nosec B608 - identifiers from code-defined specs, no user input
-        f"INSERT INTO {spec.counter} ({keys}, {values}) SELECT {group}, {sums} FROM {spec.source} r "  # nosec B608 - identifiers from code-defined specs, no user input
-        f"WHERE {_sql(spec.where, dialect, 'r')} GROUP BY {group}",
-    ]
 
 
-def add_rows_statement(spec: CounterSpec, dialect: str, condition: str) -> str:
+def add_rows_statement(spec: CounterSpec, dialect: str, condition: str = "1 = 1") -> str:
     """One grouped UPSERT adding the contribution of the source rows matching `condition`
-    (SQL over the alias `r`, bound parameters allowed)."""
+    (SQL over the alias `r`, bound parameters allowed; by default every counted row)."""
     keys, values, updates = _columns(spec)
     group = ", ".join(_sql(e, dialect, "r") for _, e in spec.keys)
     sums = ", ".join(f"sum({_sql(e, dialect, 'r')})" for _, e in spec.values)
     return (f"INSERT INTO {spec.counter} ({keys}, {values}) SELECT {group}, {sums} FROM {spec.source} r "  # nosec B608 - identifiers from code-defined specs, no user input
             f"WHERE ({_sql(spec.where, dialect, 'r')}) AND ({condition}) GROUP BY {group} "
             f"ON CONFLICT ({keys}) DO UPDATE SET {updates}")
+
+
+def rebuild_statements(spec: CounterSpec, dialect: str) -> list[str]:
+    """Empty the counter table and add every source row again."""
+    return [
+        f"DELETE FROM {spec.counter}",  # nosec B608 - identifiers from code-defined specs, no user input
+        add_rows_statement(spec, dialect),
+    ]
 
 
 @contextmanager

@@ -23,12 +23,14 @@ from app.regions.models import Region
 
 
 def person_row(info: IdNumberInfo, name: str, village: Region | Any, *, phone: str | None = None,
-               ring: crypto.KeyRing | None = None, now: datetime | None = None, **fields: Any) -> dict[str, Any]:
+               ring: crypto.KeyRing | None = None, now: datetime | None = None, number_hash: bytes | None = None,
+               **fields: Any) -> dict[str, Any]:
     """Column values of one new person. `village` is a village Region or any row with `id`,
     `township_id`, `county_id` (bulk writers: `select(Region.id, Region.township_id,
     Region.county_id)` once, not ORM objects that expire at each commit). `fields` are cleaned
     attribute values (status, source …). `now` (default `clock.now()`) is `created_at` and
-    `updated_at`: bulk writers pass one timestamp per batch."""
+    `updated_at`: bulk writers pass one timestamp per batch. `number_hash`: the ID's lookup hash
+    when the caller computed it already."""
     ring = ring or crypto.ring()
     now = now or clock.now()
     row: dict[str, Any] = {
@@ -44,7 +46,7 @@ def person_row(info: IdNumberInfo, name: str, village: Region | Any, *, phone: s
     if fields:
         row.update(fields)
     row.update(columns.name_columns(name))
-    row.update(columns.id_columns(info, ring))
+    row.update(columns.id_columns(info, ring, number_hash))
     row.update(columns.phone_columns(phone, ring))
     row["is_sanyou"] = columns.is_sanyou(row["willing"], row["capable"], row["creditworthy"])
     return row

@@ -27,11 +27,13 @@ def phone_hash(phone: str, ring: crypto.KeyRing | None = None) -> bytes:
     return (ring or crypto.ring()).lookup_hash(phone, PHONE_PURPOSE)
 
 
-def id_columns(info: IdNumberInfo, ring: crypto.KeyRing | None = None) -> dict[str, Any]:
+def id_columns(info: IdNumberInfo, ring: crypto.KeyRing | None = None,
+               number_hash: bytes | None = None) -> dict[str, Any]:
+    """`number_hash`: `id_hash(info.number)` when the caller has it already (the import)."""
     ring = ring or crypto.ring()
     return {
         "id_number_cipher": ring.encrypt(info.number, ID_PURPOSE),
-        "id_number_hash": id_hash(info.number, ring),
+        "id_number_hash": number_hash or id_hash(info.number, ring),
         "id_number_masked": mask_id_number(info.number),
         "gender": Gender(info.gender),
         "birth_date": info.birth_date,

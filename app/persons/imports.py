@@ -317,7 +317,6 @@ class _Context:
         self.translations = [*self.labels.items(), *self.code_labels.items()]
         self.assessments = list(ops.ASSESSMENT_FIELDS)
         self.seen: dict[bytes, int] = {}
-        self.village_names = None
         self.prepared: Prepared | None = None
         self.parallel: _Parallel | None = None
 
@@ -493,7 +492,8 @@ def _evaluate(ctx: _Context, result: CheckResult, pending: list[_Pending], curre
                 village = cleaned.pop("village")
                 name = cleaned.pop("name")
                 phone = cleaned.pop("phone", None)
-                new_row = write.new_person_row(item.info, name, village, phone=phone, ring=ctx.ring, **cleaned)
+                new_row = write.new_person_row(item.info, name, village, phone=phone, ring=ctx.ring,
+                                               number_hash=item.hash, **cleaned)
                 new_rows.append(new_row)
                 if prepared is not None:
                     prepared.new_rows.append((item.seq, new_row))

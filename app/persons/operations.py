@@ -186,13 +186,8 @@ def clean(values: dict[str, Any], *, current: Person | None, errors: FieldErrorC
 
     for name in sorted(present):
         value = values.get(name)
-        if isinstance(value, str):
-            unsafe = has_unsafe_chars(value, multiline=name == "remarks")
-        elif isinstance(value, (list, tuple)):
-            unsafe = any(isinstance(t, str) and has_unsafe_chars(t, multiline=name == "remarks") for t in value)
-        else:
-            unsafe = False
-        if unsafe:
+        texts = (value,) if isinstance(value, str) else value if isinstance(value, (list, tuple)) else ()
+        if any(isinstance(t, str) and has_unsafe_chars(t, multiline=name == "remarks") for t in texts):
             errors.add(name, UNSAFE_TEXT_MESSAGE)
             continue
         if name == "name":

@@ -43,9 +43,10 @@ BATCH_ROWS = 5000
 
 
 def new_person_row(info: IdNumberInfo, name: str, village: Any, *, phone: str | None = None,
-                   ring: crypto.KeyRing | None = None, now: datetime | None = None, **fields: Any) -> dict[str, Any]:
+                   ring: crypto.KeyRing | None = None, now: datetime | None = None, number_hash: bytes | None = None,
+                   **fields: Any) -> dict[str, Any]:
     """Column values of one new person (see `bulk.person_row`)."""
-    return bulk.person_row(info, name, village, phone=phone, ring=ring, now=now, **fields)
+    return bulk.person_row(info, name, village, phone=phone, ring=ring, now=now, number_hash=number_hash, **fields)
 
 
 @lru_cache(maxsize=200_000)
