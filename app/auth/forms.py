@@ -44,8 +44,10 @@ class TokenForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """An empty form: a POST with its CSRF token (revoke, reactivate, …)."""
+    """A one-button POST with its CSRF token (revoke, reactivate, …) and, for a versioned
+    record, the version shown."""
 
+    version = HiddenField()
     submit = SubmitField("确认")
 
 
@@ -74,11 +76,13 @@ class UserForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField("临时密码", validators=[InputRequired("请填写临时密码。")],
                              description="用户下次登录时必须修改此密码。")
+    version = HiddenField()
     submit = SubmitField("重置密码")
 
 
 class DeactivateForm(FlaskForm):
     reason = TextAreaField("停用原因", validators=[DataRequired("请填写停用原因。"), Length(max=500)])
+    version = HiddenField()
     submit = SubmitField("停用账户")
 
 

@@ -241,10 +241,12 @@ def change_password(user: User, current: str, new: str, *, address: str | None,
     return token
 
 
-def reset_password(actor: User, target: User, new: str) -> None:
-    """An account manager sets a temporary password; the user must change it at next sign-in."""
+def reset_password(actor: User, target: User, new: str, *, expected_version: int | None) -> None:
+    """An account manager sets a temporary password; the user must change it at next sign-in.
+    `expected_version` is the account version the manager saw (missing 422, stale 409)."""
     if not user_access.can_manage_user(actor, target):
         raise Forbidden("您无权重置该用户的密码。")
+    check_version(target, expected_version)
     problems = policy_errors(new, target.username)
     if problems:
         raise FieldErrors(fields={"password": problems})
@@ -376,7 +378,7 @@ def create_user(actor: User, data: UserData, password: str) -> User:
     return user
 
 
-def update_user(actor: User, target: User, data: UserData, expected_version: int | None) -> User:
+def update_user(actor: User, target: User, data: UserData, *, expected_version: int | None) -> User:
     if not user_access.can_manage_user(actor, target):
         raise Forbidden("您无权修改该用户。")
     check_version(target, expected_version)
@@ -397,13 +399,15 @@ def update_user(actor: User, target: User, data: UserData, expected_version: int
     return target
 
 
-def deactivate_user(actor: User, target: User, reason: str) -> None:
+def deactivate_user(actor: User, target: User, reason: str, *, expected_version: int | None) -> None:
     """Deactivate (never delete): sessions and tokens end at once; the user's open cases show
-    in the reassignment queue because their assignee is inactive."""
+    in the reassignment queue because their assignee is inactive. `expected_version` is the
+    account version the manager saw."""
     if actor.id == target.id:
         raise Forbidden("不能停用自己的账户。")
     if not user_access.can_manage_user(actor, target):
         raise Forbidden("您无权停用该用户。")
+    check_version(target, expected_version)
     if not target.is_active_account:
         raise Conflict("该用户已停用。")
     reason = (reason or "").strip()
@@ -421,9 +425,10 @@ def deactivate_user(actor: User, target: User, reason: str) -> None:
     db.session.flush()
 
 
-def reactivate_user(actor: User, target: User) -> None:
+def reactivate_user(actor: User, target: User, *, expected_version: int | None) -> None:
     if not user_access.can_manage_user(actor, target):
         raise Forbidden("您无权启用该用户。")
+    check_version(target, expected_version)
     if target.is_active_account:
         raise Conflict("该用户已是启用状态。")
     target.is_active_account = True

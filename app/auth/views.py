@@ -234,7 +234,8 @@ def user_edit(user_id: int):
     _prepare(form)
     if form.validate_on_submit():
         try:
-            ops.update_user(current_user, user, _user_data(form, user.username), int_or_none(form.version.data))
+            ops.update_user(current_user, user, _user_data(form, user.username),
+                            expected_version=int_or_none(form.version.data))
         except FieldErrors as error:
             apply_field_errors(form, error)
             return render_template("auth/user_form.html", form=form, user=user), 422
@@ -270,7 +271,7 @@ def user_reset_password(user_id: int):
     user = _load_user(user_id)
     form = ResetPasswordForm()
     try:
-        ops.reset_password(current_user, user, form.password.data or "")
+        ops.reset_password(current_user, user, form.password.data or "", expected_version=int_or_none(form.version.data))
     except FieldErrors as error:
         db.session.rollback()
         flash("重置失败：" + "；".join(m for ms in error.fields.values() for m in ms), "danger")
@@ -287,8 +288,15 @@ def user_deactivate(user_id: int):
     if not user_access.can_manage_user(current_user, user):
         raise Forbidden("您无权停用该用户。")
     form = DeactivateForm()
+    if request.method == "GET":
+        form.version.data = str(user.version)
     if form.validate_on_submit():
-        ops.deactivate_user(current_user, user, form.reason.data)
+        try:
+            ops.deactivate_user(current_user, user, form.reason.data, expected_version=int_or_none(form.version.data))
+        except FieldErrors as error:
+            db.session.rollback()
+            apply_field_errors(form, error)
+            return render_template("auth/user_deactivate.html", user=user, form=form), 422
         db.session.commit()
         flash(f"已停用 {user.username}：其登录和令牌已失效，名下未结案件进入重新分派队列。", "success")
         return redirect(url_for("auth.user_detail", user_id=user.id))
@@ -300,7 +308,7 @@ def user_deactivate(user_id: int):
 @rule(MANAGERS, sample="managed_user")
 def user_reactivate(user_id: int):
     user = _load_user(user_id)
-    ops.reactivate_user(current_user, user)
+    ops.reactivate_user(current_user, user, expected_version=int_or_none(ConfirmForm().version.data))
     db.session.commit()
     flash(f"已重新启用 {user.username}，其下次登录须修改密码。", "success")
     return redirect(url_for("auth.user_detail", user_id=user.id))

@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from app.api.schemas import ErrorEnvelope
+from app.api.schemas import ErrorEnvelope, version_field
 from app.businesses import operations as ops
 from app.businesses.models import Business, BusinessKind, BusinessStatus
 from app.core.access import REGION_ROLES, rule
@@ -40,7 +40,7 @@ class BusinessCreateSchema(BusinessFieldsSchema):
 
 
 class BusinessPatchSchema(BusinessFieldsSchema):
-    version = fields.Integer(required=True, metadata={"description": "读取时的 version；已被他人修改则 409"})
+    version = version_field()
 
 
 class BusinessSchema(BusinessFieldsSchema):

@@ -147,8 +147,9 @@ def _is_enterprise(business: Business) -> bool:
 def case_founded(business_id: int):
     """Move the founder's open case to `founded` (offered after registering a business)."""
     business = ops.load(current_user, business_id)
-    ActionForm().validate_on_submit()
-    integration.move_case_to_founded(current_user, business)
+    form = ActionForm()
+    form.validate_on_submit()
+    integration.move_case_to_founded(current_user, business, expected_version=int_or_none(form.version.data))
     db.session.commit()
     flash("创办人的档案已转为“已创业”（跟踪服务一年）。", "success")
     return redirect(url_for("businesses.detail", business_id=business.id))

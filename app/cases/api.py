@@ -2,8 +2,9 @@
 
 Same access module and status codes as the pages: 404 out of scope (a mentor reassigned away
 included), 403 a role or assignee that may not, 409 a refused transition or stale version, 422
-field validation naming each field. Request bodies are checked by the operations (so a case out
-of scope answers 404 before any field is looked at).
+field validation naming each field. Only the required `version` of a write is checked by the
+schema (a body without it answers 422 at once); the other fields are checked by the operations,
+so a case out of scope answers 404 before they are looked at.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import ErrorEnvelope
+from app.api.schemas import ErrorEnvelope, version_field
 from app.cases import operations as ops
 from app.cases import queries
 from app.cases.models import Case, CaseStage, ServiceItem
@@ -46,7 +47,7 @@ class AssignmentSchema(Schema):
     specialist = fields.String(allow_none=True, metadata={"description": "服务专员用户名"})
     mentor = fields.String(allow_none=True, metadata={"description": "创业导师用户名"})
     reason = fields.String(allow_none=True, metadata={"description": "更换时必填"})
-    version = fields.Integer(metadata={"description": "读取时的 version（可选；已过期则 409）"})
+    version = version_field()
 
 
 class LogSchema(Schema):
@@ -76,12 +77,13 @@ class ServicePatchSchema(Schema):
     cannot_reason = fields.String(allow_none=True)
     responsible_unit = fields.String(allow_none=True)
     due_on = fields.String(allow_none=True)
-    version = fields.Integer()
+    version = version_field()
 
 
 class StageSchema(Schema):
     stage = fields.String(metadata={"enum": [s.value for s in CaseStage]})
     reason = fields.String()
+    version = version_field()
 
 
 def load_case(case_id: int) -> Case:
@@ -139,11 +141,13 @@ class CaseAssignmentResource(MethodView):
     @rule(TOWNSHIP_AND_ABOVE, sample="case")
     @blp.arguments(AssignmentSchema)
     @blp.response(200)
+    @blp.alt_response(409, schema=ErrorEnvelope, description="档案已结案，或 version 已过期")
+    @blp.alt_response(422, schema=ErrorEnvelope, description="字段有误（含缺少 version）")
     def put(self, data, case_id: int):
-        """分配或更换服务专员、创业导师（用户名）；更换须填写原因"""
+        """分配或更换服务专员、创业导师（用户名）；更换须填写原因；须带档案读取时的 version"""
         case = load_case(case_id)
         ops.assign(current_user, case, specialist=data.get("specialist"), mentor=data.get("mentor"),
-                   reason=data.get("reason"), expected_version=data.get("version"))
+                   reason=data.get("reason"), expected_version=data["version"])
         db.session.commit()
         return case_json(current_user, case, detail=True)
 
@@ -179,13 +183,15 @@ class CaseServiceItem(MethodView):
     @rule(REGION_ROLES | {Role.SPECIALIST}, sample="case_item")
     @blp.arguments(ServicePatchSchema)
     @blp.response(200)
+    @blp.alt_response(409, schema=ErrorEnvelope, description="version 已过期")
+    @blp.alt_response(422, schema=ErrorEnvelope, description="字段有误（含缺少 version）")
     def patch(self, data, case_id: int, item_id: int):
-        """更新服务事项：状态（cannot 须填原因）、结果、责任单位、时限"""
+        """更新服务事项：状态（cannot 须填原因）、结果、责任单位、时限；须带读取时的 version"""
         case = load_case(case_id)
         item = db.session.get(ServiceItem, item_id) if 0 < item_id <= MAX_ID else None
         if item is None or item.case_id != case.id:
             raise deny("service_item", item_id, current_user)
-        version = data.pop("version", None)
+        version = data.pop("version")
         ops.update_service_item(current_user, item, data, expected_version=version)
         db.session.commit()
         return item_json(item)
@@ -196,12 +202,13 @@ class CaseStageResource(MethodView):
     @rule(TOWNSHIP_AND_ABOVE | {Role.SPECIALIST}, sample="case")
     @blp.arguments(StageSchema)
     @blp.response(200)
-    @blp.alt_response(409, schema=ErrorEnvelope, description="阶段变更不符合流转规则")
+    @blp.alt_response(409, schema=ErrorEnvelope, description="阶段变更不符合流转规则，或 version 已过期")
+    @blp.alt_response(422, schema=ErrorEnvelope, description="字段有误（含缺少 version）")
     def post(self, data, case_id: int):
-        """变更阶段（须填写原因；按流转表校验）"""
+        """变更阶段（须填写原因；按流转表校验）；须带档案读取时的 version"""
         case = load_case(case_id)
         if not access.can_change_stage(current_user, case):
             raise Forbidden("您无权变更该档案的阶段。")
-        ops.change_stage(case, data.get("stage"), current_user, data.get("reason"))
+        ops.change_stage(case, data.get("stage"), current_user, data.get("reason"), expected_version=data["version"])
         db.session.commit()
         return case_json(current_user, case, detail=True)

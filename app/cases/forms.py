@@ -33,6 +33,7 @@ class RequestForm(FlaskForm, NeedsMixin):
 
 class DecideForm(FlaskForm):
     decision = HiddenField()
+    version = HiddenField()
     reason = TextAreaField("说明（不予建档时必填）", validators=[Length(max=500)], render_kw={"rows": 2})
 
 
@@ -59,6 +60,7 @@ class AssignForm(FlaskForm):
 class StageForm(FlaskForm):
     stage = SelectField(L["stage"], choices=[], validate_choice=False)
     reason = StringField("原因", validators=[Length(max=500)])
+    version = HiddenField()
 
 
 class ServiceForm(FlaskForm):

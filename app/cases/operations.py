@@ -309,7 +309,8 @@ def request_case(actor, person: Person, values: dict) -> CaseRequest:
 def _claim_request(req: CaseRequest, status: RequestStatus, actor, reason: str | None) -> None:
     """Conditional update: only one decision wins, even when two officers click at once."""
     result = db.session.execute(
-        update(CaseRequest).where(CaseRequest.id == req.id, CaseRequest.status == RequestStatus.PENDING)
+        update(CaseRequest).where(CaseRequest.id == req.id, CaseRequest.status == RequestStatus.PENDING,
+                                  CaseRequest.version == req.version)
         .values(status=status, decided_by_id=actor.id, decided_at=clock.now(), decision_reason=reason,
                 version=CaseRequest.version + 1)
         .execution_options(synchronize_session=False))
@@ -318,10 +319,13 @@ def _claim_request(req: CaseRequest, status: RequestStatus, actor, reason: str |
     db.session.refresh(req)
 
 
-def decide_request(actor, req: CaseRequest, *, accept: bool, reason: str | None = None) -> Case | None:
-    """Open the requested case (its needs become service items) or decline it with a reason."""
+def decide_request(actor, req: CaseRequest, *, accept: bool, reason: str | None = None,
+                   expected_version: int | None) -> Case | None:
+    """Open the requested case (its needs become service items) or decline it with a reason.
+    `expected_version` is the request's version the officer saw (missing 422, stale 409)."""
     if not access.can_decide_request(actor, req):
         raise Forbidden("只有乡镇服务站及以上可以决定建档申请。")
+    check_version(req, expected_version)
     if req.status != RequestStatus.PENDING:
         raise Conflict("该申请已被处理。")
     errors = FieldErrorCollector()
@@ -354,10 +358,12 @@ def _parse_stage(to_stage: Any) -> CaseStage:
     return stage
 
 
-def change_stage(case: Case, to_stage: str, actor, reason: str) -> Case:
+def change_stage(case: Case, to_stage: str, actor, reason: str, *, expected_version: int | None) -> Case:
     """Move the case along the transition table (`workflow.TRANSITIONS`), recording who, when
     and why. A refused transition raises `Conflict` (409). Entering `founded` starts the follow-up
-    year; entering `closed` closes the case. The clocks keep their base: only the interval changes."""
+    year; entering `closed` closes the case. The clocks keep their base: only the interval changes.
+    `expected_version` is the case version the actor saw (missing 422, stale 409)."""
+    check_version(case, expected_version)
     stage = _parse_stage(to_stage)
     errors = FieldErrorCollector()
     reason = _text({"reason": reason}, "reason", errors, required=True, limit=REASON_LIMIT)
@@ -383,13 +389,15 @@ def change_stage(case: Case, to_stage: str, actor, reason: str) -> Case:
     return case
 
 
-def business_registered(person_id: int, actor, reason: str = "经营主体已登记") -> Case | None:
+def business_registered(person_id: int, actor, reason: str = "经营主体已登记", *,
+                        expected_version: int | None) -> Case | None:
     """Hook for the businesses domain: when a business of the person is registered, an open case
-    in a stage that allows it moves to `founded`. Returns the case moved, or None."""
+    in a stage that allows it moves to `founded` (at `expected_version`, the case version the
+    actor saw). Returns the case moved, or None."""
     case = open_case_of(person_id)
     if case is None or not workflow.allowed(case.stage, CaseStage.FOUNDED):
         return None
-    return change_stage(case, CaseStage.FOUNDED.value, actor, reason)
+    return change_stage(case, CaseStage.FOUNDED.value, actor, reason, expected_version=expected_version)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -471,7 +479,7 @@ def _resolve_user(value: Any) -> User | None:
 
 
 def assign(actor, case: Case, *, specialist: Any = None, mentor: Any = None, reason: str | None = None,
-           expected_version: int | None = None) -> Case:
+           expected_version: int | None) -> Case:
     """Assign or reassign the specialist and/or the mentor (User or username; None keeps the
     current one). A reassignment needs a reason; the history keeps every assignment."""
     if not access.can_assign(actor, case):
@@ -721,9 +729,9 @@ def add_service_item(actor, case: Case, values: dict) -> ServiceItem:
     return _add_item(case, found, title=title or found.label, actor=actor, responsible_unit=unit, due_on=due_on)
 
 
-def update_service_item(actor, item: ServiceItem, values: dict, *, expected_version: int | None = None) -> ServiceItem:
+def update_service_item(actor, item: ServiceItem, values: dict, *, expected_version: int | None) -> ServiceItem:
     """Change an item's status (todo → in_progress → done / cannot + reason), outcome, unit or due
-    date. Done and cannot are final."""
+    date. Done and cannot are final. `expected_version` is the item's version the actor saw."""
     case = db.session.get(Case, item.case_id)
     if not access.can_manage_services(actor, case):
         raise Forbidden("您无权办理该服务事项。")

@@ -158,7 +158,8 @@ def decide(request_id: int):
     decision = form.decision.data
     if decision not in ("open", "decline"):
         raise FieldErrors.single("decision", "请选择建档或不予建档。")
-    case = ops.decide_request(current_user, req, accept=decision == "open", reason=form.reason.data)
+    case = ops.decide_request(current_user, req, accept=decision == "open", reason=form.reason.data,
+                              expected_version=int_or_none(form.version.data))
     db.session.commit()
     if case is not None:
         flash("已建档，请分配服务专员和创业导师。", "success")
@@ -287,7 +288,8 @@ def stage(case_id: int):
         raise FieldErrors.single("stage", "请求无效，请刷新页面后重试。")
 
     def action() -> None:
-        ops.change_stage(case, form.stage.data, current_user, form.reason.data)
+        ops.change_stage(case, form.stage.data, current_user, form.reason.data,
+                         expected_version=int_or_none(form.version.data))
 
     return _act(action, lambda: f"阶段已变更为「{labels.STAGE_LABELS[case.stage]}」。",
                 url_for("cases.detail", case_id=case.id))

@@ -97,9 +97,19 @@ class TooManyRequests(AppError):
     default_message = "请求过于频繁，请稍后再试。"
 
 
+VERSION_MISSING = "缺少版本号（version）：请刷新页面，在最新内容上重新提交。"
+# `version` sent by a form or API client that saw no record yet (create-or-update pages).
+VERSION_NEW = 0
+
+
 def check_version(obj: Any, expected: int | None) -> None:
-    """Refuse a save based on a stale copy (the version the user loaded is not the stored one)."""
-    if expected is not None and getattr(obj, "version", None) != expected:
+    """Refuse a save not based on the stored copy: no version given answers 422 (field `version`;
+    no caller may skip the check), a version other than the stored one 409 (stale copy).
+    `obj` None is a record not created yet: only `VERSION_NEW` (0) matches it."""
+    if expected is None or isinstance(expected, bool) or not isinstance(expected, int):
+        raise FieldErrors(VERSION_MISSING, fields={"version": [VERSION_MISSING]})
+    stored = VERSION_NEW if obj is None else getattr(obj, "version", None)
+    if stored != expected:
         raise StaleRecord()
 
 

@@ -16,7 +16,9 @@ def apply_field_errors(form: FlaskForm, error: FieldErrors, aliases: dict[str, s
     aliases = aliases or {}
     for name, messages in error.fields.items():
         field = getattr(form, aliases.get(name, name), None)
-        if field is not None and hasattr(field, "errors"):
+        if field is not None and getattr(field, "type", "") == "HiddenField":
+            form.form_errors.extend(messages)  # a hidden field (`version`) has no place to show it
+        elif field is not None and hasattr(field, "errors"):
             field.errors = list(field.errors or []) + list(messages)
         else:
             form.form_errors.extend(messages)

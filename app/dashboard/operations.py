@@ -32,7 +32,8 @@ def other_targets(year: int) -> dict[TargetCode, int]:
 
 
 def save_year_settings(actor: Any, year: int, settings: YearSettings, *, expected_version: int | None) -> TargetYear:
-    """Set the loan target, the 入乡 setting and the other targets of `year` (city admins)."""
+    """Set the loan target, the 入乡 setting and the other targets of `year` (city admins).
+    `expected_version` is the settings' version the page showed (0 when none were saved)."""
     if not can_set_targets(actor):
         raise Forbidden("只有市级管理员可以设置年度目标。")
     errors: dict[str, list[str]] = {}
@@ -45,12 +46,11 @@ def save_year_settings(actor: Any, year: int, settings: YearSettings, *, expecte
         raise FieldErrors(errors)
 
     row = db.session.get(TargetYear, year)
+    check_version(row, expected_version)  # VERSION_NEW (0) when the page showed no saved settings
     before = audit.snapshot(row) if row is not None else {}
     if row is None:
         row = TargetYear(year=year)
         db.session.add(row)
-    else:
-        check_version(row, expected_version)
     row.count_incomers = settings.count_incomers
     row.loan_target = settings.loan_target
     db.session.flush()

@@ -10,7 +10,7 @@ from app.core.access import dashboard as access
 from app.core.access import rule
 from app.core.access.roles import Role
 from app.core.access.scope import deny
-from app.core.errors import FieldErrors, Forbidden, NotFound
+from app.core.errors import VERSION_NEW, FieldErrors, Forbidden, NotFound
 from app.core.forms import apply_field_errors, int_or_none
 from app.dashboard import charts, exports, labels, queries, sources
 from app.dashboard import operations as ops
@@ -208,7 +208,7 @@ def settings():
     if request.method == "GET":
         form.count_incomers.data = current.count_incomers
         form.loan_target.data = current.loan_target
-        form.version.data = current.version
+        form.version.data = current.version or VERSION_NEW
         for code in TargetCode:
             getattr(form, code.value).data = others.get(code, labels.TARGET_DEFAULTS.get(code))
     if form.validate_on_submit():

@@ -57,12 +57,13 @@ class _Story:
 
     def assign(self, days_ago: int, specialist: str | None = "demo_specialist", mentor: str | None = "demo_mentor") -> _Story:
         with self.at(days_ago):
-            ops.assign(_user("demo_township"), self.case, specialist=specialist, mentor=mentor)
+            ops.assign(_user("demo_township"), self.case, specialist=specialist, mentor=mentor,
+                       expected_version=self.case.version)
         return self
 
     def stage(self, days_ago: int, stage: str, reason: str) -> _Story:
         with self.at(days_ago):
-            ops.change_stage(self.case, stage, _user("demo_township"), reason)
+            ops.change_stage(self.case, stage, _user("demo_township"), reason, expected_version=self.case.version)
         return self
 
     def visit(self, days_ago: int, by: str, content: str, method: str = "home_visit", needs=(),
@@ -150,7 +151,7 @@ def load_cases() -> str:
     story = _Story(p["赵敏"], today).open(80).assign(78, specialist=LEFT_SPECIALIST)
     story.stage(75, "intention", "有养殖意向")
     if left.is_active_account:
-        auth_ops.deactivate_user(_user("demo_county"), left, "调离服务专员岗位")
+        auth_ops.deactivate_user(_user("demo_county"), left, "调离服务专员岗位", expected_version=left.version)
     # Requests from the villages, waiting for the township.
     ops.request_case(_user("demo_village"), p["黄磊"], {"reason": "想利用自家山林发展林下养鸡",
                                                         "needs": ["policy_advice", "financing"]})

@@ -97,16 +97,18 @@ def load_subsidies() -> str:
         if action == "township_reviewed":
             _force(township, application, AppState.TOWNSHIP_REVIEWED)
         elif action in ("approved", "publicised", "paid"):
-            ops.decide(county, application, "approve")
+            ops.decide(county, application, "approve", expected_version=application.version)
             if action == "publicised":
                 _force(county, application, AppState.PUBLICISED, publicity_until=today + timedelta(days=4))
             if action == "paid":
                 ops.record_payment(county, application, paid_on=today, amount=application.amount,
-                                   voucher_no=f"YLCY-{today.year}-{index:03d}")
+                                   voucher_no=f"YLCY-{today.year}-{index:03d}", expected_version=application.version)
         elif action == "rejected":
-            ops.decide(county, application, "reject", "带动就业不足 2 人（含本人），不符合一次性创业补贴条件。")
+            ops.decide(county, application, "reject", "带动就业不足 2 人（含本人），不符合一次性创业补贴条件。",
+                       expected_version=application.version)
         elif action == "returned":
-            ops.decide(county, application, "return", "请补充带动就业人数及用工证明后重新提交。")
+            ops.decide(county, application, "return", "请补充带动就业人数及用工证明后重新提交。",
+                       expected_version=application.version)
     if created:
         _loans(township, county, founders, today)
     db.session.flush()
@@ -134,7 +136,7 @@ def _loans(township, county, founders, today) -> None:
     loan.overdue_periods = [2]
     application = ops.submit(township, guaranteed, first, None, loan=loan)
     if application.submission_check["status"] == "eligible":  # 有信誉 assessed
-        ops.decide(county, application, "approve")
+        ops.decide(county, application, "approve", expected_version=application.version)
     partner = founders[10]
     loan2 = ops.create_loan(township, partner, None, {
         "borrower_type": "partnership", "partners": 3, "amount": 600_000, "term_months": 36,

@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas import ErrorEnvelope
+from app.api.schemas import ErrorEnvelope, version_field
 from app.core.access import ASSIGNMENT_ROLES, REGION_ROLES, rule
 from app.core.access import persons as access
 from app.core.access.scope import load_or_404
@@ -69,7 +69,7 @@ class PersonCreateSchema(PersonFieldsSchema):
 
 
 class PersonPatchSchema(PersonFieldsSchema):
-    version = fields.Integer(required=True, metadata={"description": "读取时的 version；已被他人修改则 409"})
+    version = version_field()
     id_number = fields.String(metadata={"description": "不可修改：由县级服务中心在页面上更正"})
 
 

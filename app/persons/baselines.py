@@ -151,7 +151,8 @@ def check_year(year: int) -> int:
 def enter_baseline(actor, county: Region, year: int, *, value, source: str | None, source_date,
                    expected_version: int | None) -> PersonBaseline:
     """Record (or correct) the county's entered figure for target year `year`. Audited with the
-    old and new values; a stale `expected_version` answers 409."""
+    old and new values; `expected_version` is the figure's version the page showed (0 when none
+    was entered): missing answers 422, stale 409."""
     if not access.can_enter_baseline(actor, county):
         raise Forbidden("只有本县级服务中心可以填报本县的基数。")
     errors: dict[str, list[str]] = {}
@@ -187,6 +188,7 @@ def enter_baseline(actor, county: Region, year: int, *, value, source: str | Non
         raise FieldErrors(fields=errors)
     baseline = db.session.scalar(select(PersonBaseline).where(PersonBaseline.year == year,
                                                               PersonBaseline.county_id == county.id))
+    check_version(baseline, expected_version)  # VERSION_NEW (0) when the page showed no entered figure
     if baseline is None:
         baseline = PersonBaseline(county_id=county.id, year=year, value=number, source=text, source_date=as_of,
                                   entered_by=actor.username)
@@ -196,7 +198,6 @@ def enter_baseline(actor, county: Region, year: int, *, value, source: str | Non
                      changes={"value": [None, number], "source": [None, text], "source_date": [None, as_of]},
                      detail=f"{county.name} {year} 年基数")
     else:
-        check_version(baseline, expected_version)
         before = audit.snapshot(baseline)
         baseline.value, baseline.source, baseline.source_date = number, text, as_of
         baseline.entered_by = actor.username

@@ -12,7 +12,7 @@ from app.core import clock, nav
 from app.core.access import COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import person_scale as access
 from app.core.access.scope import load_or_404
-from app.core.errors import AppError, FieldErrors, NotFound
+from app.core.errors import VERSION_NEW, AppError, FieldErrors, NotFound
 from app.core.forms import apply_field_errors, int_or_none
 from app.extensions import db
 from app.persons import baselines, exports, imports, queries, sections
@@ -179,7 +179,7 @@ def _render_baselines(year: int, bad_form: BaselineForm | None = None, status: i
         if bad_form is not None and bad_form.county.data == county.code:
             form = bad_form
         elif access.can_enter_baseline(current_user, county):
-            form = BaselineForm(formdata=None, county=county.code, year=year, version=b.entered_version or "",
+            form = BaselineForm(formdata=None, county=county.code, year=year, version=b.entered_version or VERSION_NEW,
                                 value=b.entered if b.entered is not None else "", source=b.entered_source or "",
                                 source_date=b.entered_source_date.isoformat() if b.entered_source_date else "")
         rows.append((county, b, form))

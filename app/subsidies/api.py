@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from app.api.schemas import ErrorEnvelope
+from app.api.schemas import ErrorEnvelope, version_field
 from app.businesses import operations as business_ops
 from app.core.access import REGION_ROLES, TOWNSHIP_AND_ABOVE, rule
 from app.core.access import subsidies as access
@@ -116,17 +116,20 @@ class ApplicationSchema(Schema):
 class ReviewSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(["pass", "return"]))
     reason = fields.String(allow_none=True)
+    version = version_field()
 
 
 class DecisionSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(["approve", "reject", "return"]))
     reason = fields.String(allow_none=True)
+    version = version_field()
 
 
 class PaymentSchema(Schema):
     paid_on = fields.Date(required=True)
     amount = fields.Integer(required=True)
     voucher_no = fields.String(required=True)
+    version = version_field()
 
 
 def programme_or_422(code: str) -> Programme:
@@ -243,11 +246,12 @@ class ApplicationReview(MethodView):
     @rule(TOWNSHIP_AND_ABOVE, sample="application_review")
     @blp.arguments(ReviewSchema)
     @blp.response(200, ApplicationSchema)
-    @blp.alt_response(409, schema=ErrorEnvelope, description="状态已变化")
+    @blp.alt_response(409, schema=ErrorEnvelope, description="状态已变化，或 version 已过期")
+    @blp.alt_response(422, schema=ErrorEnvelope, description="字段有误（含缺少 version）")
     def post(self, data, application_id: int):
-        """乡镇初审：pass 通过 / return 退回补正（须填原因）"""
+        """乡镇初审：pass 通过 / return 退回补正（须填原因）；须带读取时的 version"""
         application = load_application(application_id)
-        ops.review(current_user, application, data["decision"], data.get("reason"))
+        ops.review(current_user, application, data["decision"], data.get("reason"), expected_version=data["version"])
         db.session.commit()
         return application_json(application)
 
@@ -258,11 +262,12 @@ class ApplicationDecision(MethodView):
     @blp.arguments(DecisionSchema)
     @blp.response(200, ApplicationSchema)
     @blp.alt_response(403, schema=ErrorEnvelope, description="非该项目审批角色，或审批自己提交的申请")
-    @blp.alt_response(409, schema=ErrorEnvelope, description="状态已变化、复核不符合条件或已享受过")
+    @blp.alt_response(409, schema=ErrorEnvelope, description="状态已变化、version 已过期、复核不符合条件或已享受过")
+    @blp.alt_response(422, schema=ErrorEnvelope, description="字段有误（含缺少 version）")
     def post(self, data, application_id: int):
-        """审批：approve 批准（复核通过才可）/ reject 驳回 / return 退回补正（后两者须填原因）"""
+        """审批：approve 批准（复核通过才可）/ reject 驳回 / return 退回补正（后两者须填原因）；须带读取时的 version"""
         application = load_application(application_id)
-        ops.decide(current_user, application, data["decision"], data.get("reason"))
+        ops.decide(current_user, application, data["decision"], data.get("reason"), expected_version=data["version"])
         db.session.commit()
         return application_json(application)
 
@@ -272,11 +277,12 @@ class ApplicationPayment(MethodView):
     @rule(COUNTY_AND_ABOVE, sample="application_payment", expect={"demo_city": 403})
     @blp.arguments(PaymentSchema)
     @blp.response(200, ApplicationSchema)
-    @blp.alt_response(409, schema=ErrorEnvelope, description="尚未批准或公示未满")
+    @blp.alt_response(409, schema=ErrorEnvelope, description="尚未批准、公示未满或 version 已过期")
+    @blp.alt_response(422, schema=ErrorEnvelope, description="字段有误（含缺少 version）")
     def post(self, data, application_id: int):
-        """登记拨付：日期、金额、凭证号"""
+        """登记拨付：日期、金额、凭证号；须带读取时的 version"""
         application = load_application(application_id)
         ops.record_payment(current_user, application, paid_on=data["paid_on"], amount=data["amount"],
-                           voucher_no=data["voucher_no"])
+                           voucher_no=data["voucher_no"], expected_version=data["version"])
         db.session.commit()
         return application_json(application)

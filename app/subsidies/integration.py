@@ -101,14 +101,16 @@ def founded_offer(user: Any, business: Any):
     return case
 
 
-def move_case_to_founded(actor: Any, business: Any):
+def move_case_to_founded(actor: Any, business: Any, *, expected_version: int | None):
+    """Move the founder's open case to `founded`; `expected_version` is the case version the actor saw."""
     case = case_ops.open_case_of(business.founder_id)
     if case is not None and not case_access.can_change_stage(actor, case):
         raise Forbidden("您无权变更该档案的阶段。")
     if founded_offer(actor, business) is None:
         raise Conflict("该创办人没有可转为“已创业”的在办档案。")
     return case_ops.business_registered(business.founder_id, actor,
-                                        f"登记经营主体“{business.name}”（{business.registered_on.isoformat()}）")
+                                        f"登记经营主体“{business.name}”（{business.registered_on.isoformat()}）",
+                                        expected_version=expected_version)
 
 
 def move_on_merge(actor: Any, survivor: Any, other: Any) -> None:

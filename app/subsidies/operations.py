@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import audit, clock
 from app.core.access import subsidies as access
-from app.core.errors import BadRequest, Conflict, FieldErrors, Forbidden
+from app.core.errors import BadRequest, Conflict, FieldErrors, Forbidden, check_version
 from app.core.validators import has_unsafe_chars
 from app.extensions import db
 from app.subsidies import eligibility, rules, schedule, workflow
@@ -199,9 +199,11 @@ def create_loan(actor: Any, person, business, values: dict[str, Any]) -> Loan:
     return loan
 
 
-def update_loan(actor: Any, loan: Loan, values: dict[str, Any]) -> Loan:
+def update_loan(actor: Any, loan: Loan, values: dict[str, Any], *, expected_version: int | None) -> Loan:
+    """Loan status and overdue periods; `expected_version` is the loan version the user saw."""
     if not access.can_edit_loan(actor, loan):
         raise Forbidden()
+    check_version(loan, expected_version)
     before = audit.snapshot(loan)
     for key, value in clean_loan(values, loan).items():
         setattr(loan, key, value)
@@ -284,14 +286,16 @@ def submit(actor: Any, programme: Programme, person, business=None, *, amount: A
 
 
 def _transition(application: Application, action: str, **values: Any) -> AppState:
-    """Conditional UPDATE: only from the states the action allows; 409 when another request won."""
+    """Conditional UPDATE: only from the states the action allows and only at the version the
+    operation checked (`check_version` first); 409 when another request won."""
     from_states, to_state = workflow.TRANSITIONS[action]
     if action in ("approve", "reject", "return"):
         from_states = from_states & workflow.decision_states(application.programme.township_review)
     previous = application.state
     result = db.session.execute(
         update(Application)
-        .where(Application.id == application.id, Application.state.in_(from_states))
+        .where(Application.id == application.id, Application.state.in_(from_states),
+               Application.version == application.version)
         .values(state=to_state, version=Application.version + 1, updated_at=clock.now(), **values)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
@@ -315,12 +319,15 @@ def _audit(actor: Any, application: Application, previous: AppState, reason: str
     audit.record(f"application_{application.state.value}", application, actor=actor, changes=changes)
 
 
-def review(actor: Any, application: Application, decision: str, reason: str | None = None) -> Application:
-    """乡镇初审: pass → township_reviewed, return → returned (reason required)."""
+def review(actor: Any, application: Application, decision: str, reason: str | None = None, *,
+           expected_version: int | None) -> Application:
+    """乡镇初审: pass → township_reviewed, return → returned (reason required).
+    `expected_version` is the application version the reviewer saw (missing 422, stale 409)."""
     if decision not in ("pass", "return"):
         raise FieldErrors.single("decision", "初审结论应为 pass（通过）或 return（退回补正）。")
     if not access.can_review_application(actor, application):
         raise Forbidden("初审须由提交人以外的乡镇服务站及以上人员办理。")
+    check_version(application, expected_version)
     if not application.programme.township_review:
         raise Conflict(f"{application.programme.name}未设置乡镇初审环节。")
     text = _reason(reason, required=decision == "return")
@@ -332,17 +339,20 @@ def review(actor: Any, application: Application, decision: str, reason: str | No
     return application
 
 
-def decide(actor: Any, application: Application, decision: str, reason: str | None = None) -> Application:
+def decide(actor: Any, application: Application, decision: str, reason: str | None = None, *,
+           expected_version: int | None) -> Application:
     """Approve / reject / return. Deciders only (county officers for county programmes, city
     admins for city programmes), never the submitter (403). Approval re-checks the facts under the
     submission's rule version — time-based criteria as of the submission date, "still operating"
-    and "not already granted" as of today — and anything but `eligible` blocks it (409)."""
+    and "not already granted" as of today — and anything but `eligible` blocks it (409).
+    `expected_version` is the application version the decider saw (missing 422, stale 409)."""
     if decision not in ("approve", "reject", "return"):
         raise FieldErrors.single("decision", "审批结论应为 approve、reject 或 return。")
     if not access.may_decide_role(actor, application):
         raise Forbidden(f"{application.programme.name}由{application.programme.decider_level.label}，您的角色无权审批。")
     if application.submitted_by_id == actor.id:
         raise Forbidden("不能审批自己提交的申请。")
+    check_version(application, expected_version)
     text = _reason(reason, required=decision != "approve")
     today = clock.today()
     if decision != "approve":
@@ -387,9 +397,10 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
-def publicise(actor: Any, application: Application) -> Application:
+def publicise(actor: Any, application: Application, *, expected_version: int | None) -> Application:
     if not access.can_record_payment(actor, application):
         raise Forbidden()
+    check_version(application, expected_version)
     if not application.programme.publicity_days:
         raise Conflict(f"{application.programme.name}未设置公示环节。")
     until = application.publicity_until or add_working_days(clock.today(), application.programme.publicity_days)
@@ -399,10 +410,12 @@ def publicise(actor: Any, application: Application) -> Application:
     return application
 
 
-def record_payment(actor: Any, application: Application, *, paid_on: Any, amount: Any, voucher_no: Any) -> Application:
-    """已拨付: date, amount, voucher number (deciders of the programme)."""
+def record_payment(actor: Any, application: Application, *, paid_on: Any, amount: Any, voucher_no: Any,
+                   expected_version: int | None) -> Application:
+    """已拨付: date, amount, voucher number (deciders of the programme), at `expected_version`."""
     if not access.can_record_payment(actor, application):
         raise Forbidden("只有该项目的审批人员可以登记拨付。")
+    check_version(application, expected_version)
     errors: dict[str, list[str]] = {}
     try:
         day = paid_on if isinstance(paid_on, date) else date.fromisoformat(str(paid_on or "").strip())
@@ -438,10 +451,13 @@ def record_payment(actor: Any, application: Application, *, paid_on: Any, amount
     return application
 
 
-def resubmit(actor: Any, application: Application, note: str | None = None) -> Application:
-    """退回补正 → 已提交 after correction: a fresh check (rule version in force today) replaces the record."""
+def resubmit(actor: Any, application: Application, note: str | None = None, *,
+             expected_version: int | None) -> Application:
+    """退回补正 → 已提交 after correction: a fresh check (rule version in force today) replaces the
+    record. `expected_version` is the application version the user saw."""
     if not access.can_submit_application(actor, application.person, application.business):
         raise Forbidden()
+    check_version(application, expected_version)
     today = clock.today()
     result = _check_for(application, as_of=today, state_on=today,
                         version=eligibility.version_in_force(application.programme, today))

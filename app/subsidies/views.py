@@ -143,6 +143,11 @@ def application_detail(application_id: int):
                            history=audit.history("application", application.id), action_labels=AUDIT_ACTION_LABELS)
 
 
+def _seen_version() -> int | None:
+    """The `version` the page was rendered with (hidden input of every action form)."""
+    return int_or_none(request.form.get("version"))
+
+
 def _act(application_id: int, fn, success: str):
     application = _load(application_id)
     try:
@@ -162,7 +167,8 @@ def _act(application_id: int, fn, success: str):
 def application_decide(application_id: int):
     decision = request.form.get("decision", "")
     words = {"approve": "已批准。", "reject": "已驳回。", "return": "已退回补正。"}
-    return _act(application_id, lambda a: ops.decide(current_user, a, decision, request.form.get("reason")),
+    return _act(application_id, lambda a: ops.decide(current_user, a, decision, request.form.get("reason"),
+                                                       expected_version=_seen_version()),
                 words.get(decision, "已处理。"))
 
 
@@ -170,14 +176,16 @@ def application_decide(application_id: int):
 @rule(TOWNSHIP_AND_ABOVE, sample="application")
 def application_review(application_id: int):
     decision = request.form.get("decision", "")
-    return _act(application_id, lambda a: ops.review(current_user, a, decision, request.form.get("reason")),
+    return _act(application_id, lambda a: ops.review(current_user, a, decision, request.form.get("reason"),
+                                                       expected_version=_seen_version()),
                 "初审已完成。")
 
 
 @bp.route("/applications/<int:application_id>/publicise", methods=["POST"])
 @rule(COUNTY_AND_ABOVE, sample="application", expect={"demo_city": 403})
 def application_publicise(application_id: int):
-    return _act(application_id, lambda a: ops.publicise(current_user, a), "已进入公示。")
+    return _act(application_id, lambda a: ops.publicise(current_user, a, expected_version=_seen_version()),
+                "已进入公示。")
 
 
 @bp.route("/applications/<int:application_id>/pay", methods=["POST"])
@@ -185,14 +193,16 @@ def application_publicise(application_id: int):
 def application_pay(application_id: int):
     form = request.form
     return _act(application_id, lambda a: ops.record_payment(current_user, a, paid_on=form.get("paid_on"),
-                                                             amount=form.get("amount"), voucher_no=form.get("voucher_no")),
+                                                             amount=form.get("amount"), voucher_no=form.get("voucher_no"),
+                                                             expected_version=_seen_version()),
                 "已登记拨付。")
 
 
 @bp.route("/applications/<int:application_id>/resubmit", methods=["POST"])
 @rule(TOWNSHIP_AND_ABOVE, sample="application")
 def application_resubmit(application_id: int):
-    return _act(application_id, lambda a: ops.resubmit(current_user, a, request.form.get("note")), "已重新提交。")
+    return _act(application_id, lambda a: ops.resubmit(current_user, a, request.form.get("note"),
+                                                         expected_version=_seen_version()), "已重新提交。")
 
 
 @bp.route("/applications/<int:application_id>/attachments", methods=["POST"])
@@ -402,7 +412,7 @@ def loan_update(loan_id: int):
     loan = _load_loan(loan_id)
     values = {k: request.form[k] for k in ("status", "overdue_periods") if k in request.form}
     try:
-        ops.update_loan(current_user, loan, values)
+        ops.update_loan(current_user, loan, values, expected_version=_seen_version())
     except FieldErrors as error:
         db.session.rollback()
         flash("未保存：" + "；".join(m for ms in error.fields.values() for m in ms), "danger")
