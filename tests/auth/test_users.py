@@ -92,7 +92,7 @@ def test_deactivation_revokes_tokens_and_queues_nothing_silently(demo, login_as)
     # Deactivating twice is a state conflict; deactivating oneself is refused.
     assert demo_client.post(f"/users/{target.id}/deactivate", data={"reason": "again"}).status_code == 409
     with pytest.raises(Forbidden):
-        ops.deactivate_user(demo["demo_city"], demo["demo_city"], "self")
+        ops.deactivate_user(demo["demo_city"], demo["demo_city"], "self", expected_version=demo["demo_city"].version)
 
 
 def test_deactivation_needs_a_reason(login_as, demo):

@@ -25,12 +25,12 @@ def create_case(*, village_code: str = "420506103202", specialist: str | None = 
     person = person or create_person(admin, village_code=village_code, **person_fields)
     case = ops.open_case(admin, person)
     if specialist or mentor:
-        ops.assign(admin, case, specialist=specialist, mentor=mentor)
+        ops.assign(admin, case, specialist=specialist, mentor=mentor, expected_version=case.version)
     if stage and stage != "pending_assignment":
         path = {"founded": ["intention", "founded"], "failed": ["intention", "failed"],
                 "restart": ["intention", "failed", "restart"], "closed": ["closed"]}.get(stage, [stage])
         for step in path:
-            ops.change_stage(case, step, admin, "测试")
+            ops.change_stage(case, step, admin, "测试", expected_version=case.version)
     if commit:
         db.session.commit()
     return case

@@ -11,7 +11,7 @@ CASE_VIEWERS = SCOPE_DAZHONGBA | {"demo_specialist", "demo_mentor"}
 @sample("case")
 def case(demo) -> Sample:
     c = create_case(specialist="demo_specialist", mentor="demo_mentor")
-    return Sample({"case_id": c.id}, visible_to=CASE_VIEWERS)
+    return Sample({"case_id": c.id}, visible_to=CASE_VIEWERS, data={"version": c.version})
 
 
 @sample("case_item")
@@ -19,7 +19,7 @@ def case_item(demo) -> Sample:
     c = create_case(specialist="demo_specialist", mentor="demo_mentor")
     item = ops.add_service_item(user("demo_city"), c, {"service_type": "policy_advice"})
     db.session.commit()
-    return Sample({"case_id": c.id, "item_id": item.id}, visible_to=CASE_VIEWERS)
+    return Sample({"case_id": c.id, "item_id": item.id}, visible_to=CASE_VIEWERS, data={"version": item.version})
 
 
 @sample("case_request")
@@ -29,7 +29,7 @@ def case_request(demo) -> Sample:
     person = create_person(user("demo_city"), village_code="420506103202")
     req = ops.request_case(user("demo_village"), person, {"reason": "样例申请"})
     db.session.commit()
-    return Sample({"request_id": req.id}, visible_to=SCOPE_DAZHONGBA)
+    return Sample({"request_id": req.id}, visible_to=SCOPE_DAZHONGBA, data={"version": req.version})
 
 
 @sample("case_log")

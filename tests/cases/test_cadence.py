@@ -33,7 +33,7 @@ def test_each_role_follows_its_own_clock(demo):
         assert case.mentor_due_on == D0 + timedelta(days=60)
         assert case.next_due_on == D0 + timedelta(days=30)
 
-        ops.change_stage(case, "training", user("demo_township"), "参加培训")
+        ops.change_stage(case, "training", user("demo_township"), "参加培训", expected_version=case.version)
         db.session.commit()
         assert case.specialist_due_on == D0 + timedelta(days=30)  # the stage change reset nothing
 
@@ -58,7 +58,7 @@ def test_each_role_follows_its_own_clock(demo):
         assert case.mentor_due_on == d25 + timedelta(days=60)
         assert case.specialist_due_on == d20 + timedelta(days=30)
 
-        ops.change_stage(case, "founded", user("demo_township"), "个体户已登记")
+        ops.change_stage(case, "founded", user("demo_township"), "个体户已登记", expected_version=case.version)
         db.session.commit()
         # Follow-up year: monthly for both, still counted from each role's own last contact.
         assert case.specialist_due_on == d20 + timedelta(days=30)
@@ -66,7 +66,7 @@ def test_each_role_follows_its_own_clock(demo):
         assert case.next_due_on == d20 + timedelta(days=30)
         assert case.follow_up_until == d25 + timedelta(days=365)
 
-        ops.change_stage(case, "closed", user("demo_township"), "跟踪服务期满")
+        ops.change_stage(case, "closed", user("demo_township"), "跟踪服务期满", expected_version=case.version)
         db.session.commit()
         assert case.specialist_due_on is None and case.mentor_due_on is None and case.next_due_on is None
 
@@ -88,7 +88,7 @@ def test_reassignment_restarts_only_that_roles_clock(demo, make_user):
     with clock.frozen(D0) as frozen:
         case = create_case(specialist="demo_specialist", mentor="demo_mentor")
         frozen.advance(timedelta(days=40))
-        ops.assign(user("demo_township"), case, specialist="spec2", reason="原专员调岗")
+        ops.assign(user("demo_township"), case, specialist="spec2", reason="原专员调岗", expected_version=case.version)
         db.session.commit()
         assert case.specialist_due_on == D0 + timedelta(days=70)
         assert case.mentor_due_on == D0 + timedelta(days=60)

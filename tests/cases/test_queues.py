@@ -74,7 +74,7 @@ def test_home_page_shows_counts_and_links(demo, login_as):
 def test_queues_follow_changes(demo):
     township = user("demo_township")
     zhao = db.session.scalar(select(Case).where(Case.person.has(name="赵敏")))
-    ops.assign(township, zhao, specialist="demo_specialist", reason="原专员调离")
+    ops.assign(township, zhao, specialist="demo_specialist", reason="原专员调离", expected_version=zhao.version)
     db.session.commit()
     assert _names(queries.reassignment_queue(township)) == set()
     assert zhao.specialist_due_on > queries.today()  # the new specialist's clock runs from today

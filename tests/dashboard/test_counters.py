@@ -275,6 +275,6 @@ def test_random_mix_of_writes_keeps_every_counter_equal_to_a_fresh_count(demo):
         elif action == "close" and cases:
             c = rng.choice(cases)
             if c.closed_on is None:
-                case_ops.change_stage(c, "closed", admin, "测试结案")
+                case_ops.change_stage(c, "closed", admin, "测试结案", expected_version=c.version)
         db.session.commit()
         assert counters.differences() == {}, action

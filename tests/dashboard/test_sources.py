@@ -136,7 +136,7 @@ def test_case_counters_and_overdue(seeded, login_as):
     after = row(client, YILING, clock.today().year)
     assert after["open_cases"] == before["open_cases"] + 2
     assert after["unassigned_cases"] == before["unassigned_cases"] + 1
-    case_ops.change_stage(case, "closed", city_admin(), "测试结案")
+    case_ops.change_stage(case, "closed", city_admin(), "测试结案", expected_version=case.version)
     db.session.commit()
     assert row(client, YILING, clock.today().year)["open_cases"] == before["open_cases"] + 1
     assert counters.differences() == {}

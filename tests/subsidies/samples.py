@@ -65,7 +65,7 @@ def loan_sample(demo) -> Sample:
         "borrower_type": "individual", "amount": 150_000, "term_months": 24, "lender": "宜昌农商银行",
         "contract_on": (clock.today() - timedelta(days=90)).isoformat(), "rate_bp": 345})
     db.session.commit()
-    return Sample({"loan_id": loan.id}, visible_to=SCOPE_DAZHONGBA)
+    return Sample({"loan_id": loan.id}, visible_to=SCOPE_DAZHONGBA, data={"version": loan.version})
 
 
 @sample("programme")
@@ -77,7 +77,7 @@ def programme_sample(demo) -> Sample:
 def _application_with(data: dict) -> Sample:
     ensure_programmes()
     a = submit(create_business(), actor=_submitter())
-    return Sample({"application_id": a.id}, visible_to=SCOPE_DAZHONGBA, data=data)
+    return Sample({"application_id": a.id}, visible_to=SCOPE_DAZHONGBA, data={**data, "version": a.version})
 
 
 @sample("application_review")

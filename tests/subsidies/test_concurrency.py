@@ -31,7 +31,7 @@ def _race(app, application_ids: list[int], threads: int) -> list[int]:
             db.session.commit()  # give the connection back: 20 threads share a pool of 15
             barrier.wait(30)
             try:
-                ops.decide(officer, application, "approve")
+                ops.decide(officer, application, "approve", expected_version=application.version)
                 db.session.commit()
                 status = 200
             except AppError as error:

@@ -128,7 +128,7 @@ def test_case_timeline_shows_the_application_steps_and_founded_offer(login_as):
     application = submit(business)
     from app.subsidies import operations as ops
 
-    ops.decide(user("demo_county"), application, "approve")
+    ops.decide(user("demo_county"), application, "approve", expected_version=application.version)
     db.session.commit()
     with login_as("demo_county").application.test_request_context():
         entries = [e for e in timeline.timeline(db.session.get(Case, case.id)) if e.kind == "subsidy"]
@@ -151,7 +151,7 @@ def test_loan_schedule_page_and_export(login_as):
     loan = ops.create_loan(user("demo_township"), business.founder, business, {
         "borrower_type": "individual", "amount": 120_000, "term_months": 12, "lender": "宜昌农商银行",
         "contract_on": (clock.today() - timedelta(days=60)).isoformat(), "rate_bp": 345})
-    ops.update_loan(user("demo_township"), loan, {"overdue_periods": "2", "status": "repaying"})
+    ops.update_loan(user("demo_township"), loan, {"overdue_periods": "2", "status": "repaying"}, expected_version=loan.version)
     db.session.commit()
     page = login_as("demo_county").get(f"/subsidies/loans/{loan.id}").get_data(as_text=True)
     assert "逾期（不贴息）" in page and "锁定" in page
