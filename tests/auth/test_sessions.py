@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.auth.models import UserSession
+from app.auth.models import User, UserSession
 from app.core import clock
 from app.core.audit import AuditEntry
 from app.extensions import db
@@ -79,11 +79,18 @@ def test_session_cookie_is_rotated_and_old_cookie_refused_after_logout(client, d
     assert ended == ["logout"]
 
 
+def _version(user: User) -> int:
+    """The account's stored version (signing in changes it), as the manager's page shows it."""
+    db.session.expire_all()
+    return db.session.get(User, user.id).version
+
+
 def test_old_cookie_refused_after_deactivation(client, demo, login_as):
     assert _login(client).status_code == 302
     cookie = client.get_cookie("fxcy_session").value
     admin = login_as("demo_county")
-    response = admin.post(f"/users/{demo['demo_village'].id}/deactivate", data={"reason": "调离岗位"})
+    response = admin.post(f"/users/{demo['demo_village'].id}/deactivate",
+                          data={"reason": "调离岗位", "version": _version(demo["demo_village"])})
     assert response.status_code == 302
     client.set_cookie("fxcy_session", cookie)
     assert client.get("/").status_code == 302
@@ -124,7 +131,8 @@ def test_idle_timeout_and_absolute_timeout(client, demo):
 
 def test_forced_password_change_after_admin_reset(client, demo, login_as):
     admin = login_as("demo_county")
-    response = admin.post(f"/users/{demo['demo_village'].id}/password", data={"password": "temporary pass 1"})
+    response = admin.post(f"/users/{demo['demo_village'].id}/password",
+                          data={"password": "temporary pass 1", "version": _version(demo["demo_village"])})
     assert response.status_code == 302
     assert _login(client, password="temporary pass 1").headers["Location"].endswith("/password")
     assert client.get("/").headers["Location"].endswith("/password")

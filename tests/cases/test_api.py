@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 
-from app.cases.models import Case
+from app.cases.models import Case, ServiceItem
 from app.core.access.roles import Role
 from app.extensions import db
 from tests.cases.factories import create_case, user
 from tests.persons.factories import create_person
+
+
+def _v(model, record_id: int) -> int:
+    """The stored version (what a client read before writing)."""
+    db.session.expire_all()
+    return db.session.get(model, record_id).version
 
 
 def _case_pair():
@@ -38,9 +44,11 @@ def test_mentor_reassigned_away_gets_404_on_next_request(demo, login_as, make_us
     mentor = login_as("demo_mentor")
     assert mentor.get(f"/api/v1/cases/{a.id}").status_code == 200
     township = login_as("demo_township")
-    response = township.put(f"/api/v1/cases/{a.id}/assignment", json={"mentor": "other_mentor"})
+    response = township.put(f"/api/v1/cases/{a.id}/assignment", json={"mentor": "other_mentor",
+                                                                      "version": _v(Case, a.id)})
     assert response.status_code == 422 and "reason" in response.get_json()["error"]["fields"]
-    response = township.put(f"/api/v1/cases/{a.id}/assignment", json={"mentor": "other_mentor", "reason": "导师调整"})
+    response = township.put(f"/api/v1/cases/{a.id}/assignment", json={"mentor": "other_mentor", "reason": "导师调整",
+                                                                      "version": _v(Case, a.id)})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["mentor"]["username"] == "other_mentor"
     assert mentor.get(f"/api/v1/cases/{a.id}").status_code == 404
@@ -89,16 +97,20 @@ def test_open_case_api(demo, login_as):
 def test_stage_api_refuses_per_table_and_names_fields(demo, login_as):
     a = create_case(specialist="demo_specialist", mentor="demo_mentor")
     township = login_as("demo_township")
-    assert township.post(f"/api/v1/cases/{a.id}/stage", json={"stage": "founded", "reason": "x"}).status_code == 409
-    response = township.post(f"/api/v1/cases/{a.id}/stage", json={"stage": "training"})
+    assert township.post(f"/api/v1/cases/{a.id}/stage", json={"stage": "founded", "reason": "x",
+                                                             "version": _v(Case, a.id)}).status_code == 409
+    response = township.post(f"/api/v1/cases/{a.id}/stage", json={"stage": "training", "version": _v(Case, a.id)})
     assert response.status_code == 422 and "reason" in response.get_json()["error"]["fields"]
-    response = township.post(f"/api/v1/cases/{a.id}/stage", json={"stage": "training", "reason": "报名马兰花培训"})
+    response = township.post(f"/api/v1/cases/{a.id}/stage", json={"stage": "training", "reason": "报名马兰花培训",
+                                                                  "version": _v(Case, a.id)})
     assert response.status_code == 200 and response.get_json()["stage"] == "training"
     assert login_as("demo_mentor").post(f"/api/v1/cases/{a.id}/stage",
-                                        json={"stage": "incubation", "reason": "x"}).status_code == 403
+                                        json={"stage": "incubation", "reason": "x",
+                                              "version": _v(Case, a.id)}).status_code == 403
     specialist = login_as("demo_specialist")
     assert specialist.post(f"/api/v1/cases/{a.id}/stage",
-                           json={"stage": "incubation", "reason": "入驻孵化基地"}).status_code == 200
+                           json={"stage": "incubation", "reason": "入驻孵化基地",
+                                 "version": _v(Case, a.id)}).status_code == 200
 
 
 def test_logs_needs_and_services_round_trip(demo, login_as):
@@ -129,15 +141,17 @@ def test_logs_needs_and_services_round_trip(demo, login_as):
     assert mentor.post(f"/api/v1/cases/{a.id}/services", json={"service_type": "legal_aid"}).status_code == 403
     specialist = login_as("demo_specialist")
     item_id = items[0]["id"]
-    response = specialist.patch(f"/api/v1/cases/{a.id}/services/{item_id}", json={"status": "cannot"})
+    response = specialist.patch(f"/api/v1/cases/{a.id}/services/{item_id}",
+                                json={"status": "cannot", "version": _v(ServiceItem, item_id)})
     assert response.status_code == 422 and "cannot_reason" in response.get_json()["error"]["fields"]
-    response = specialist.patch(f"/api/v1/cases/{a.id}/services/{item_id}", json={"status": "in_progress"})
+    response = specialist.patch(f"/api/v1/cases/{a.id}/services/{item_id}",
+                                json={"status": "in_progress", "version": _v(ServiceItem, item_id)})
     assert response.status_code == 200 and response.get_json()["status"] == "in_progress"
     response = specialist.patch(f"/api/v1/cases/{a.id}/services/{item_id}",
                                 json={"status": "done", "outcome": "已签流转合同", "version": 1})
     assert response.status_code == 409  # stale version
     b = create_case()
-    assert specialist.patch(f"/api/v1/cases/{b.id}/services/{item_id}", json={}).status_code == 404
+    assert specialist.patch(f"/api/v1/cases/{b.id}/services/{item_id}", json={"version": 1}).status_code == 404
     response = specialist.post(f"/api/v1/cases/{a.id}/services", json={"service_type": "financing",
                                                                        "due_on": "2026-02-01"})
     assert response.status_code == 201

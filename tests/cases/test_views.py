@@ -94,7 +94,7 @@ def test_request_decide_and_assign_pages(demo, login_as):
     req = db.session.scalar(select(CaseRequest).where(CaseRequest.person_id == person.id))
     township = login_as("demo_township")
     assert person.name in township.get("/cases/requests").get_data(as_text=True)
-    response = township.post(f"/cases/requests/{req.id}/decide", data={"decision": "open"})
+    response = township.post(f"/cases/requests/{req.id}/decide", data={"decision": "open", "version": req.version})
     assert response.status_code == 302
     case = db.session.scalar(select(Case).where(Case.person_id == person.id))
     html = township.get(f"/cases/{case.id}/assign").get_data(as_text=True)
@@ -104,7 +104,8 @@ def test_request_decide_and_assign_pages(demo, login_as):
     assert response.status_code == 302
     db.session.refresh(case)
     assert case.specialist.username == "demo_specialist" and case.mentor.username == "demo_mentor"
-    response = township.post(f"/cases/{case.id}/stage", data={"stage": "intention", "reason": "有明确意向"})
+    response = township.post(f"/cases/{case.id}/stage", data={"stage": "intention", "reason": "有明确意向",
+                                                              "version": case.version})
     assert response.status_code == 302
     db.session.refresh(case)
     assert case.stage.value == "intention"
@@ -160,12 +161,13 @@ def test_list_pages(demo, login_as):
 def test_stage_button_changes_the_stage_or_flashes_the_missing_reason(demo, login_as):
     case = create_case(specialist="demo_specialist", mentor="demo_mentor")
     township = login_as("demo_township")
-    page = township.post(f"/cases/{case.id}/stage", data={"stage": "training"}, follow_redirects=True)
+    page = township.post(f"/cases/{case.id}/stage", data={"stage": "training", "version": case.version},
+                         follow_redirects=True)
     assert page.status_code == 200 and "阶段已变更" not in page.get_data(as_text=True)
     db.session.refresh(case)
     assert case.stage.value != "training"
-    page = township.post(f"/cases/{case.id}/stage", data={"stage": "training", "reason": "报名培训"},
-                         follow_redirects=True)
+    page = township.post(f"/cases/{case.id}/stage", data={"stage": "training", "reason": "报名培训",
+                                                          "version": case.version}, follow_redirects=True)
     assert "阶段已变更为「培训」" in page.get_data(as_text=True)
     db.session.refresh(case)
     assert case.stage.value == "training"

@@ -209,7 +209,7 @@ def test_city_admin_sets_the_yearly_targets(demo, login_as):
     assert page.status_code == 200
     response = client.post("/dashboard/settings?year=2025", data={
         "count_incomers": "y", "loan_target": "50000000", "provincial_parks": "2", "municipal_parks": "2",
-        "typical_cases": "5", "trainees": "3000", "version": ""})
+        "typical_cases": "5", "trainees": "3000", "version": "0"})  # 0: no settings saved yet
     assert response.status_code == 302
     settings = db.session.get(TargetYear, 2025)
     assert settings.count_incomers and settings.loan_target == 50_000_000
@@ -238,7 +238,7 @@ def test_baselines_come_from_the_person_library(demo, login_as):
 
     officer = db.session.scalar(select(User).where(User.username == "demo_county"))
     enter_baseline(officer, by_code(YILING), 2026, value=30_001, source="2025 年统计年报",
-                   source_date=date(2026, 1, 15), expected_version=None)
+                   source_date=date(2026, 1, 15), expected_version=0)
     db.session.commit()
     rows = {r["code"]: r for r in login_as("demo_city").get("/api/v1/targets?year=2026").json["rows"]}
     assert rows[YILING]["baseline"] == 30_001 and rows[YILING]["baseline_source"] == "entered"

@@ -260,11 +260,11 @@ def test_move_is_visible_in_both_scopes(demo, make_person):
 def test_move_limits(demo, make_person):
     p = make_person()
     with pytest.raises(Forbidden):
-        ops.move_person(demo["demo_township"], p, by_code("420506103203"), reason="x", expected_version=None)
+        ops.move_person(demo["demo_township"], p, by_code("420506103203"), reason="x", expected_version=p.version)
     with pytest.raises(FieldErrors):  # another county: only the city admin
-        ops.move_person(demo["demo_county"], p, by_code("420527101201"), reason="x", expected_version=None)
+        ops.move_person(demo["demo_county"], p, by_code("420527101201"), reason="x", expected_version=p.version)
     with pytest.raises(FieldErrors):
-        ops.move_person(demo["demo_county"], p, by_code("420506103202"), reason="x", expected_version=None)
+        ops.move_person(demo["demo_county"], p, by_code("420506103202"), reason="x", expected_version=p.version)
     ops.move_person(demo["demo_city"], p, by_code("420527101201"), reason="迁往秭归", expected_version=p.version)
 
 

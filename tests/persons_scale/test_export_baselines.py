@@ -152,16 +152,16 @@ def test_entered_figure_drives_the_target_else_the_dated_snapshot(demo):
 
     with pytest.raises(Forbidden):
         baselines.enter_baseline(city, yiling, 2025, value=100, source="x", source_date="2025-01-10",
-                                 expected_version=None)
+                                 expected_version=0)
     with pytest.raises(Forbidden):
         baselines.enter_baseline(demo["demo_county2"], yiling, 2025, value=100, source="x",
-                                 source_date="2025-01-10", expected_version=None)
+                                 source_date="2025-01-10", expected_version=0)
     with pytest.raises(FieldErrors) as error:
         baselines.enter_baseline(county, yiling, 2025, value="很多", source="", source_date="昨天",
-                                 expected_version=None)
+                                 expected_version=0)
     assert set(error.value.fields) == {"value", "source", "source_date"}
     entered = baselines.enter_baseline(county, yiling, 2025, value="12,345", source="夷陵区统计局 2024 年末统计",
-                                       source_date="2025-01-10", expected_version=None)
+                                       source_date="2025-01-10", expected_version=0)
     db.session.commit()
     b = baselines.baselines_for_year(2025)[yiling.id]
     assert (b.entered, b.computed, b.value, b.source) == (12345, demo_people + 2, 12345, "entered")

@@ -93,10 +93,11 @@ def test_baselines_page_enter_and_compute(demo, login_as):
     assert "2025-12-31" in page and "夷陵区" in page and "保存填报数" in page
     token = _csrf(client, "/persons/baselines?year=2026")
     bad = client.post("/persons/baselines/enter", data={"csrf_token": token, "county": "420506", "year": "2026",
-                                                         "value": "x", "source": "", "source_date": ""})
+                                                         "value": "x", "source": "", "source_date": "", "version": "0"})
     assert bad.status_code == 422 and "请填写整数人数" in bad.get_data(as_text=True)
     ok = client.post("/persons/baselines/enter", data={"csrf_token": token, "county": "420506", "year": "2026",
-                                                        "value": "5000", "source": "区统计局", "source_date": "2026-01-05"})
+                                                        "value": "5000", "source": "区统计局", "source_date": "2026-01-05",
+                                                        "version": "0"})
     assert ok.status_code == 302
     assert db.session.scalar(select(PersonBaseline.value)) == 5000
     # Another county is not this officer's to enter.

@@ -106,21 +106,25 @@ def test_application_workflow_over_the_api(login_as, founder):
     created = township.post("/api/v1/applications", json={"programme": "startup_once", "person_id": founder.id,
                                                           "business_id": business["id"]})
     assert created.status_code == 201, created.get_json()
-    app_id = created.get_json()["id"]
+    app_id, seen = created.get_json()["id"], created.get_json()["version"]
     assert created.get_json()["submission_check"]["status"] == "eligible"
     assert township.post("/api/v1/applications", json={"programme": "startup_once", "person_id": founder.id,
                                                        "business_id": business["id"]}).status_code == 409
     # Village staff and mentors may not decide (403); the township submitter neither.
     for name in ("demo_village", "demo_mentor", "demo_township"):
         assert login_as(name).post(f"/api/v1/applications/{app_id}/decision",
-                                   json={"decision": "approve"}).status_code == 403
-    assert county.post(f"/api/v1/applications/{app_id}/decision", json={"decision": "reject"}).status_code == 422
-    approved = county.post(f"/api/v1/applications/{app_id}/decision", json={"decision": "approve"})
+                                   json={"decision": "approve", "version": seen}).status_code == 403
+    assert county.post(f"/api/v1/applications/{app_id}/decision",
+                       json={"decision": "reject", "version": seen}).status_code == 422
+    approved = county.post(f"/api/v1/applications/{app_id}/decision", json={"decision": "approve", "version": seen})
     assert approved.status_code == 200 and approved.get_json()["state"] == "approved"
     assert approved.get_json()["decision_check"]["status"] == "eligible"
-    assert county.post(f"/api/v1/applications/{app_id}/decision", json={"decision": "approve"}).status_code == 409
+    seen = approved.get_json()["version"]
+    assert county.post(f"/api/v1/applications/{app_id}/decision",
+                       json={"decision": "approve", "version": seen}).status_code == 409
     paid = county.post(f"/api/v1/applications/{app_id}/payment",
-                       json={"paid_on": clock.today().isoformat(), "amount": 5000, "voucher_no": "YL-1"})
+                       json={"paid_on": clock.today().isoformat(), "amount": 5000, "voucher_no": "YL-1",
+                             "version": seen})
     assert paid.status_code == 200 and paid.get_json()["state"] == "paid"
     assert township.get(f"/api/v1/applications/{app_id}").get_json()["paid_amount"] == 5000
     assert login_as("demo_county2").get(f"/api/v1/applications/{app_id}").status_code == 404

@@ -61,7 +61,8 @@ def test_submit_with_attachment_then_county_approves(login_as):
         AuditEntry.action == "application_attachment_downloaded")) == 1
     # The submitter sees no decision buttons; the county officer approves.
     assert "本人提交" not in page
-    assert county.post(f"/subsidies/applications/{application.id}/decide", data={"decision": "approve"}).status_code == 302
+    assert county.post(f"/subsidies/applications/{application.id}/decide",
+                       data={"decision": "approve", "version": application.version}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Application, application.id).state == AppState.APPROVED
 
@@ -137,11 +138,12 @@ def test_case_timeline_shows_the_application_steps_and_founded_offer(login_as):
     db.session.commit()
     township = login_as("demo_township")
     assert "转为已创业" in township.get(f"/businesses/{business.id}").get_data(as_text=True)
-    assert township.post(f"/businesses/{business.id}/case-founded").status_code == 302
+    assert township.post(f"/businesses/{business.id}/case-founded", data={"version": case.version}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Case, case.id).stage == CaseStage.FOUNDED
     assert "转为已创业" not in township.get(f"/businesses/{business.id}").get_data(as_text=True)
-    assert township.post(f"/businesses/{business.id}/case-founded").status_code == 409
+    assert township.post(f"/businesses/{business.id}/case-founded",
+                         data={"version": db.session.get(Case, case.id).version}).status_code == 409
 
 
 def test_loan_schedule_page_and_export(login_as):
@@ -188,7 +190,8 @@ def test_register_a_loan_and_update_its_status(login_as):
     assert application.submission_check["amount"] == 440_000  # 110% × 2 × 200,000
     loan_id = application.loan_id
     assert township.post(f"/subsidies/loans/{loan_id}/update",
-                         data={"status": "overdue", "overdue_periods": "1，2"}).status_code == 302
+                         data={"status": "overdue", "overdue_periods": "1，2",
+                               "version": application.loan.version}).status_code == 302
     db.session.expire_all()
     from app.subsidies.models import Loan
 
