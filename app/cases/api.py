@@ -138,7 +138,7 @@ class CaseItem(MethodView):
 
 @blp.route("/<int:case_id>/assignment")
 class CaseAssignmentResource(MethodView):
-    @rule(TOWNSHIP_AND_ABOVE, sample="case")
+    @rule(TOWNSHIP_AND_ABOVE, sample="case_write")
     @blp.arguments(AssignmentSchema)
     @blp.response(200)
     @blp.alt_response(409, schema=ErrorEnvelope, description="档案已结案，或 version 已过期")
@@ -199,7 +199,7 @@ class CaseServiceItem(MethodView):
 
 @blp.route("/<int:case_id>/stage")
 class CaseStageResource(MethodView):
-    @rule(TOWNSHIP_AND_ABOVE | {Role.SPECIALIST}, sample="case")
+    @rule(TOWNSHIP_AND_ABOVE | {Role.SPECIALIST}, sample="case_write")
     @blp.arguments(StageSchema)
     @blp.response(200)
     @blp.alt_response(409, schema=ErrorEnvelope, description="阶段变更不符合流转规则，或 version 已过期")

@@ -11,6 +11,13 @@ CASE_VIEWERS = SCOPE_DAZHONGBA | {"demo_specialist", "demo_mentor"}
 @sample("case")
 def case(demo) -> Sample:
     c = create_case(specialist="demo_specialist", mentor="demo_mentor")
+    return Sample({"case_id": c.id}, visible_to=CASE_VIEWERS)
+
+
+@sample("case_write")
+def case_write(demo) -> Sample:
+    """The case with the version an API write of the case itself must send."""
+    c = create_case(specialist="demo_specialist", mentor="demo_mentor")
     return Sample({"case_id": c.id}, visible_to=CASE_VIEWERS, data={"version": c.version})
 
 
