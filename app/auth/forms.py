@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.auth.models import MENTOR_CATEGORY_LABELS, MentorLevel
+from app.auth.models import MentorCategory, MentorLevel
 from app.core.access.roles import Role
 
 
@@ -59,8 +59,7 @@ class UserForm(FlaskForm):
                                validators=[DataRequired("请至少选择一个角色。")])
     mentor_level = SelectField("导师层级", choices={"": "（非导师不填）", **{m.value: m.label for m in MentorLevel}},
                                validators=[Optional()])
-    mentor_category = SelectField("导师类别", choices={"": "（非导师不填）", **{
-        c.value: label for c, label in MENTOR_CATEGORY_LABELS.items()}}, validators=[Optional()])
+    mentor_category = SelectField("导师类别", choices={"": "（非导师不填）", **MentorCategory.choices()}, validators=[Optional()])
     mentor_capacity = IntegerField("可同时服务人数", validators=[Optional(), NumberRange(1, 200, "应为 1–200。")],
                                    default=10)
     mentor_expertise = MultiCheckboxField("擅长行业", choices={}, validators=[Optional()])

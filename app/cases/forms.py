@@ -6,14 +6,14 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.validators import Length, Optional
 
 from app.auth.forms import MultiCheckboxField
-from app.cases.labels import ENUM_LABELS, FIELD_LABELS
+from app.cases.labels import FIELD_LABELS
 from app.cases.models import ItemStatus, NoteTopic, VisitMethod
 
 L = FIELD_LABELS
 
 
 def _choices(enum_cls, blank: str | None = None) -> dict[str, str]:
-    pairs = {m.value: label for m, label in ENUM_LABELS[enum_cls].items()}
+    pairs = enum_cls.choices()
     return {"": blank, **pairs} if blank is not None else pairs
 
 

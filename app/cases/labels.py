@@ -1,39 +1,7 @@
-"""Chinese labels of the cases domain (one place)."""
+"""Chinese labels of the cases domain: fields, the service catalogue, audit actions (one place).
+
+Enum members carry their own labels (`app.core.enums.LabeledEnum`)."""
 from __future__ import annotations
-
-from app.cases.models import (
-    AssignmentRole,
-    CaseStage,
-    ItemStatus,
-    LogKind,
-    NoteTopic,
-    RequestStatus,
-    VisitMethod,
-)
-
-STAGE_LABELS = {
-    CaseStage.PENDING_ASSIGNMENT: "待分配",
-    CaseStage.INTENTION: "意向",
-    CaseStage.TRAINING: "培训",
-    CaseStage.INCUBATION: "孵化",
-    CaseStage.FOUNDED: "已创业（跟踪服务）",
-    CaseStage.FAILED: "创业失败",
-    CaseStage.RESTART: "再创业扶持",
-    CaseStage.CLOSED: "已结案",
-}
-
-ENUM_LABELS = {
-    CaseStage: STAGE_LABELS,
-    RequestStatus: {RequestStatus.PENDING: "待决定", RequestStatus.OPENED: "已建档", RequestStatus.DECLINED: "未予建档"},
-    AssignmentRole: {AssignmentRole.SPECIALIST: "服务专员", AssignmentRole.MENTOR: "创业导师"},
-    LogKind: {LogKind.VISIT: "走访记录", LogKind.MENTOR_NOTE: "辅导记录"},
-    VisitMethod: {VisitMethod.HOME_VISIT: "入户", VisitMethod.PHONE: "电话", VisitMethod.AT_STATION: "到站",
-                  VisitMethod.ONLINE: "线上", VisitMethod.ENTERPRISE_VISIT: "入企调研"},
-    NoteTopic: {NoteTopic.RESOURCES: "资源对接", NoteTopic.MARKET: "市场拓展", NoteTopic.MANAGEMENT: "经营管理",
-                NoteTopic.FINANCING: "融资", NoteTopic.OTHER: "其他"},
-    ItemStatus: {ItemStatus.TODO: "待办", ItemStatus.IN_PROGRESS: "办理中", ItemStatus.DONE: "已办结",
-                 ItemStatus.CANNOT: "无法办理"},
-}
 
 FIELD_LABELS = {
     "person_id": "人员",

@@ -22,7 +22,7 @@ from app.cases.forms import (
     ServiceUpdateForm,
     StageForm,
 )
-from app.cases.models import Case, CaseLog, CaseRequest, ServiceItem, ServiceType
+from app.cases.models import Case, CaseLog, CaseRequest, CaseStage, ServiceItem, ServiceType
 from app.cases.present import person_summary
 from app.cases.timeline import timeline
 from app.cases.workflow import next_stages
@@ -115,7 +115,7 @@ def index():
         title = "一人一档"
     return render_template("cases/list.html", cases=cases, title=title, queue=queue, filters=filters,
                            next_cursor=next_cursor,
-                           labels=labels, today=clock.today(),
+                           stages=list(CaseStage), today=clock.today(),
                            can_requests=access.can_view_requests(current_user)), 422 if filters.errors else 200
 
 
@@ -204,7 +204,7 @@ def _can(case: Case) -> dict[str, bool]:
 
 def _render_case(case: Case, full_phone: str | None = None, status: int = 200):
     stage_form = StageForm()
-    stage_form.stage.choices = [("", "请选择")] + [(s.value, labels.STAGE_LABELS[s]) for s in next_stages(case.stage)]
+    stage_form.stage.choices = [("", "请选择")] + [(s.value, s.label) for s in next_stages(case.stage)]
     service_form = ServiceForm()
     service_form.service_type.choices = [("", "请选择")] + [(t.code, t.label) for t in ops.service_types()]
     entries = timeline(case)
@@ -289,7 +289,7 @@ def stage(case_id: int):
     def action() -> None:
         ops.change_stage(case, form.stage.data, current_user, form.reason.data)
 
-    return _act(action, lambda: f"阶段已变更为「{labels.STAGE_LABELS[case.stage]}」。",
+    return _act(action, lambda: f"阶段已变更为「{case.stage.label}」。",
                 url_for("cases.detail", case_id=case.id))
 
 

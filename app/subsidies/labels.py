@@ -1,29 +1,6 @@
-"""Chinese labels of the subsidy domain (one place)."""
-from app.subsidies.models import AppState, AttachmentKind, BorrowerType, DeciderLevel, LoanStatus
+"""Chinese labels of the subsidy domain: transition titles and audit actions (one place).
 
-STATE_LABELS = {
-    AppState.SUBMITTED: "已提交",
-    AppState.TOWNSHIP_REVIEWED: "乡镇初审",
-    AppState.APPROVED: "已批准",
-    AppState.REJECTED: "已驳回",
-    AppState.RETURNED: "退回补正",
-    AppState.PUBLICISED: "公示",
-    AppState.PAID: "已拨付",
-}
-STATE_TONES = {
-    AppState.SUBMITTED: "primary", AppState.TOWNSHIP_REVIEWED: "info", AppState.APPROVED: "success",
-    AppState.REJECTED: "danger", AppState.RETURNED: "warning", AppState.PUBLICISED: "success",
-    AppState.PAID: "dark",
-}
-BORROWER_LABELS = {BorrowerType.INDIVIDUAL: "个人", BorrowerType.PARTNERSHIP: "合伙创业",
-                   BorrowerType.SMALL_MICRO: "小微企业"}
-LOAN_STATUS_LABELS = {LoanStatus.APPLIED: "申请", LoanStatus.APPROVED: "审批", LoanStatus.DISBURSED: "放款",
-                      LoanStatus.REPAYING: "还款中", LoanStatus.REPAID: "还清", LoanStatus.OVERDUE: "逾期"}
-ATTACHMENT_LABELS = {AttachmentKind.LICENSE: "营业执照", AttachmentKind.JOBS_PROOF: "带动就业证明",
-                     AttachmentKind.BANK_ACCOUNT: "收款银行账户", AttachmentKind.OTHER: "其他材料"}
-DECIDER_LABELS = {DeciderLevel.COUNTY: "县级审批", DeciderLevel.CITY: "市级审批"}
-ENUM_LABELS = {AppState: STATE_LABELS, BorrowerType: BORROWER_LABELS, LoanStatus: LOAN_STATUS_LABELS,
-               AttachmentKind: ATTACHMENT_LABELS, DeciderLevel: DECIDER_LABELS}
+Enum members carry their own labels (`app.core.enums.LabeledEnum`)."""
 
 # Timeline titles and audit actions of the transitions.
 ACTION_TITLES = {

@@ -24,7 +24,7 @@ from app.persons import sections
 from app.persons.models import Person
 from app.subsidies import eligibility, export, integration, panels, proactive  # noqa: F401  (timeline source, panels)
 from app.subsidies import operations as ops
-from app.subsidies.labels import ATTACHMENT_LABELS, AUDIT_ACTION_LABELS
+from app.subsidies.labels import AUDIT_ACTION_LABELS
 from app.subsidies.models import (
     Application,
     AppState,
@@ -100,7 +100,7 @@ def application_new():
             flash("申请已提交。", "success")
             return redirect(url_for("subsidies.application_detail", application_id=application.id))
     return render_template("subsidies/application_new.html", programme=programme, person=person, business=business,
-                           check=check, errors=errors, kinds=ATTACHMENT_LABELS), 422 if errors else 200
+                           check=check, errors=errors, kinds={k: k.label for k in AttachmentKind}), 422 if errors else 200
 
 
 def _uploads() -> list[tuple[str, ops.Upload]]:
@@ -139,7 +139,7 @@ def application_detail(application_id: int):
         and access.can_submit_application(user, application.person, application.business),
     }
     return render_template("subsidies/application_detail.html", a=application, attachments=attachments, can=can,
-                           live=live, kinds=ATTACHMENT_LABELS, today=clock.today(),
+                           live=live, kinds={k: k.label for k in AttachmentKind}, today=clock.today(),
                            history=audit.history("application", application.id), action_labels=AUDIT_ACTION_LABELS)
 
 
