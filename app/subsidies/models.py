@@ -105,7 +105,14 @@ class RuleVersion(db.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.programme.code} v{self.version_no}（{self.effective_from.isoformat()} 起）"
+        """第1版（2020年1月1日起）"""
+        day = self.effective_from
+        return f"第{self.version_no}版（{day.year}年{day.month}月{day.day}日起）"
+
+    @property
+    def full_label(self) -> str:
+        """一次性创业补贴 第1版（2020年1月1日起）"""
+        return f"{self.programme.name} {self.label}"
 
 
 class Loan(RegionOwnedMixin, TimestampMixin, VersionMixin, db.Model):

@@ -24,6 +24,7 @@ from app.persons import sections
 from app.persons.models import Person
 from app.subsidies import eligibility, export, integration, panels, proactive  # noqa: F401  (timeline source, panels)
 from app.subsidies import operations as ops
+from app.subsidies import params as programme_params
 from app.subsidies.labels import AUDIT_ACTION_LABELS
 from app.subsidies.models import (
     Application,
@@ -237,7 +238,7 @@ def programmes():
         versions = list(db.session.scalars(select(RuleVersion).where(RuleVersion.programme_id == p.id)
                                            .order_by(RuleVersion.effective_from.desc())))
         items.append((p, versions, eligibility.version_in_force(p, clock.today())))
-    return render_template("subsidies/programmes.html", items=items,
+    return render_template("subsidies/programmes.html", items=items, parameters=programme_params,
                            can_manage=access.can_manage_programmes(current_user), today=clock.today())
 
 
@@ -258,11 +259,11 @@ def programme_version(code: str):
         version = ops.set_parameters(current_user, programme, params, effective, note=request.form.get("note"))
     except (FieldErrors, Conflict) as error:
         db.session.rollback()
-        messages = [f"{k}：{'；'.join(v)}" for k, v in error.fields.items()] or [error.message]
+        messages = [m for found in error.fields.values() for m in found] or [error.message]
         flash("未保存：" + "；".join(messages), "danger")
         return redirect(url_for("subsidies.programmes")), 303
     db.session.commit()
-    flash(f"已保存参数版本 v{version.version_no}（{version.effective_from.isoformat()} 起生效）。", "success")
+    flash(f"已保存参数：{version.full_label}。", "success")
     return redirect(url_for("subsidies.programmes"))
 
 
