@@ -19,4 +19,13 @@ FIELD_LABELS = {
 AUDIT_ACTION_LABELS = {
     "business_created": "登记经营主体",
     "business_updated": "修改经营主体",
+    "business_kinds_updated": "设置企业类主体类型",
+}
+
+# Keys of a business that audit entries name beyond the form fields above.
+AUDIT_FIELD_LABELS = {
+    "id": "编号",
+    "village_id": "登记所在村（社区）",
+    "township_id": "乡镇（街道）",
+    "county_id": "县（市、区）",
 }

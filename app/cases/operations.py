@@ -603,7 +603,7 @@ def add_log(actor, case: Case, values: dict) -> CaseLog:
     _apply_contact(case, role, log.contact_on, log.next_follow_up)
     _raise_needs(actor, case, log)
     db.session.flush()
-    audit.record("case_log", case, actor=actor, detail=f"{kind.value} #{log.id}",
+    audit.record("case_log", case, actor=actor, detail=f"{kind.label} #{log.id}",
                  changes={"log": [None, log.id]})
     return log
 

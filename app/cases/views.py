@@ -9,8 +9,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.cases import labels, queries
 from app.cases import operations as ops
+from app.cases import queries
 from app.cases.forms import (
     ActionForm,
     AssignForm,
@@ -124,7 +124,7 @@ def index():
 def requests():
     pending = queries.pending_requests(current_user, queries.LIST_LIMIT)
     return render_template("cases/requests.html", rows=pending.requests, count=pending.count, form=DecideForm(),
-                           labels=labels, types={t.code: t.label for t in ops.service_types(active_only=False)},
+                           types={t.code: t.label for t in ops.service_types(active_only=False)},
                            can_decide=bool(current_user.roles & TOWNSHIP_AND_ABOVE))
 
 
@@ -210,7 +210,7 @@ def _render_case(case: Case, full_phone: str | None = None, status: int = 200):
     entries = timeline(case)
     return render_template(
         "cases/detail.html", case=case, person=person_summary(current_user, case, full_phone),
-        full_phone=full_phone, items=_items(case), entries=list(reversed(entries)), labels=labels,
+        full_phone=full_phone, items=_items(case), entries=list(reversed(entries)),
         can=_can(case), stage_form=stage_form, service_form=service_form, action_form=ActionForm(),
         update_form=ServiceUpdateForm(), today=clock.today(),
         revisable={e.data["log_id"] for e in entries if "log_id" in e.data and not e.data.get("superseded")
@@ -241,7 +241,7 @@ def phone(case_id: int):
 def print_view(case_id: int):
     case = _load(case_id)
     return render_template("cases/print.html", case=case, person=person_summary(current_user, case),
-                           items=_items(case), entries=timeline(case), labels=labels, today=clock.today(),
+                           items=_items(case), entries=timeline(case), today=clock.today(),
                            printed_by=current_user)
 
 
@@ -272,7 +272,7 @@ def assign(case_id: int):
     from app.codes.models import CodeList
 
     return render_template("cases/assign.html", case=case, form=form, specialists=specialists, mentors=mentors,
-                           industries=codes.labels(CodeList.INDUSTRY), labels=labels), status
+                           industries=codes.labels(CodeList.INDUSTRY)), status
 
 
 @bp.route("/<int:case_id>/stage", methods=["POST"])

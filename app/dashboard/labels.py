@@ -25,3 +25,14 @@ METRIC_LABELS = {
     "unassigned_cases": "未配齐“1+1”",
     "overdue_cases": "逾期未跟进",
 }
+
+# Audit entries of the yearly settings (target codes are named by `TargetCode.label`).
+FIELD_LABELS = {
+    "count_incomers": "入乡人员创办的主体计入 2% 目标",
+    "loan_target": "创业担保贷款发放目标（元）",
+}
+
+AUDIT_ACTION_LABELS = {
+    "target_year_update": "修改年度目标",
+    "dashboard_export": "导出目标进度",
+}

@@ -85,4 +85,25 @@ AUDIT_ACTION_LABELS.update({
     "person_export_unmasked": "导出名单（含完整证件号）",
     "person_baseline_enter": "填报基数",
     "person_baseline_compute": "统计基数",
+    "data_keys_rotated": "更换数据加密密钥",
 })
+
+# Keys the person operations write into audit entries beyond the fields above.
+AUDIT_FIELD_LABELS = {
+    "village": "户籍所在村（社区）",
+    "rows": "行数",
+    "filters": "筛选条件",
+    "new": "新增",
+    "updated": "更新",
+    "unchanged": "无变化",
+    "refused": "拒绝",
+    "year": "年度",
+    "value": "基数",
+    "values": "各县（市、区）基数",
+    "source_date": "基数日期",
+    "source": "来源",
+    "entered_by": "填报人",
+    "programme": "补贴项目",
+    "criteria": "待补充的条件",
+    "case": "服务档案",
+}

@@ -509,7 +509,7 @@ def add_attachment(actor: Any, application: Application, kind: str, upload: Uplo
     db.session.add(attachment)
     db.session.flush()
     audit.record("application_attachment_added", application, actor=actor,
-                 changes={"attachment": [None, f"{kind_value.value}: {attachment.filename} ({attachment.size} B)"]})
+                 changes={"attachment": [None, f"{kind_value.label}：{attachment.filename}（{attachment.size:,} 字节）"]})
     return attachment
 
 

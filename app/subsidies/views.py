@@ -25,7 +25,6 @@ from app.persons.models import Person
 from app.subsidies import eligibility, export, integration, panels, proactive  # noqa: F401  (timeline source, panels)
 from app.subsidies import operations as ops
 from app.subsidies import params as programme_params
-from app.subsidies.labels import AUDIT_ACTION_LABELS
 from app.subsidies.models import (
     Application,
     AppState,
@@ -141,7 +140,7 @@ def application_detail(application_id: int):
     }
     return render_template("subsidies/application_detail.html", a=application, attachments=attachments, can=can,
                            live=live, kinds={k: k.label for k in AttachmentKind}, today=clock.today(),
-                           history=audit.history("application", application.id), action_labels=AUDIT_ACTION_LABELS)
+                           history=audit.history("application", application.id))
 
 
 def _act(application_id: int, fn, success: str):
@@ -326,7 +325,7 @@ def loan_detail(loan_id: int):
     loan = _load_loan(loan_id)
     return render_template("subsidies/loan.html", loan=loan, schedule=ops.loan_schedule(loan),
                            can_edit=access.can_edit_loan(current_user, loan), statuses=list(LoanStatus),
-                           history=audit.history("loan", loan.id), action_labels=AUDIT_ACTION_LABELS)
+                           history=audit.history("loan", loan.id))
 
 
 @bp.route("/loans/<int:loan_id>/schedule.xlsx")
