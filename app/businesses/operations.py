@@ -98,7 +98,7 @@ def clean(actor: Any, values: dict[str, Any], current: Business | None) -> dict[
             try:
                 out["kind"] = BusinessKind(str(value).strip())
             except ValueError:
-                add(name, "主体类型的取值应为 " + "、".join(k.value for k in BusinessKind) + " 之一。")
+                add(name, f"主体类型的取值应为 {BusinessKind.describe()} 之一。")
         elif name == "credit_code":
             try:
                 out["credit_code"] = normalize_credit_code(str(value))

@@ -31,6 +31,11 @@ class LabeledEnum(str, Enum):
         return {m.value: m.label for m in cls}
 
     @classmethod
+    def describe(cls) -> str:
+        """The labels for a message: 在外务工、已返乡、入乡、已创业."""
+        return "、".join(m.label for m in cls)
+
+    @classmethod
     def label_of(cls, value: str | None, default: str = "") -> str:
         """The label of a stored value; `default` for None, the value itself if unknown."""
         if value is None:
