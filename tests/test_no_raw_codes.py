@@ -56,7 +56,7 @@ def _filter_urls() -> list[str]:
     urls += [url_for("persons.index", archived=v) for v in ("archived", "all")]
     urls += [url_for("persons.index", sort=key) for key in SORT_LABELS]
     urls += [url_for("cases.index", stage=s.value) for s in CaseStage]
-    urls += [url_for("cases.index", overdue="1"), url_for("cases.index", stage="nonsense")]
+    urls += [url_for("cases.index", overdue="1")]
     urls += [url_for("cases.index", queue=q) for q in CASE_QUEUES]
     urls += [url_for("subsidies.applications", state=s.value) for s in AppState]
     urls += [url_for("audit.index", result=r) for r in audit.RESULT_LABELS]

@@ -153,7 +153,7 @@ def clean(actor: Any, values: dict[str, Any], current: Business | None) -> dict[
             try:
                 out[name] = BusinessStatus(str(value).strip())
             except ValueError:
-                add(name, "经营状态的取值应为 operating 或 closed。")
+                add(name, f"经营状态的取值应为 {BusinessStatus.describe()} 之一。")
     # Cross-field: closed needs its date; the date not before registration.
     status = out.get("status", current.status if current else BusinessStatus.OPERATING)
     closed_on = out["closed_on"] if "closed_on" in out else (current.closed_on if current else None)

@@ -32,8 +32,11 @@ class LabeledEnum(str, Enum):
 
     @classmethod
     def describe(cls) -> str:
-        """The labels for a message: 在外务工、已返乡、入乡、已创业."""
-        return "、".join(m.label for m in cls)
+        """The accepted values for a message about an invalid one: 在外务工（working_outside）、….
+
+        Only invalid input reaches it (pages offer selects); API clients send the values, so the
+        message names both."""
+        return "、".join(f"{m.label}（{m.value}）" for m in cls)
 
     @classmethod
     def label_of(cls, value: str | None, default: str = "") -> str:

@@ -210,7 +210,7 @@ def parse_filters(args: Mapping[str, Any]) -> tuple[PersonFilters, dict[str, lis
     if archived in ARCHIVED_CHOICES:
         filters.archived = archived
     else:
-        bad("archived", "取值应为 在库人员、已归档 或 全部 之一。")
+        bad("archived", "取值应为 在库人员（active）、已归档（archived）、全部（all） 之一。")
     q = text("q")
     if len(q) > 64:
         bad("q", "姓名查询不能超过 64 个字。")
