@@ -26,9 +26,11 @@ class LabeledEnum(str, Enum):
         return member
 
     @classmethod
-    def choices(cls) -> dict[str, str]:
-        """`{value: label}` in declaration order (WTForms `SelectField` choices, filters)."""
-        return {m.value: m.label for m in cls}
+    def choices(cls, blank: str | None = None) -> dict[str, str]:
+        """`{value: label}` in declaration order (WTForms `SelectField` choices, filters), after
+        `{"": blank}` when a blank choice is offered."""
+        pairs = {m.value: m.label for m in cls}
+        return {"": blank, **pairs} if blank is not None else pairs
 
     @classmethod
     def describe(cls) -> str:
