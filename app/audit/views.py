@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
 
+from app.audit import present
 from app.core import audit, clock, nav
 from app.core.access import Role, rule
 from app.core.audit import AuditEntry
@@ -27,8 +28,11 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     username = StringField("用户名", validators=[Optional()])
-    action = StringField("操作", validators=[Optional()])
-    object_type = StringField("对象类型", validators=[Optional()])
+    action = SelectField("操作", choices={"": "全部操作", **dict(sorted(present.ACTION_LABELS.items(),
+                                                                    key=lambda kv: kv[1]))},
+                         validators=[Optional()])
+    object_type = SelectField("对象类型", choices={"": "全部对象", **{k: t.label for k, t in present.OBJECT_TYPES.items()}},
+                              validators=[Optional()])
     object_id = StringField("对象编号", validators=[Optional()])
     result = SelectField("结果", choices={"": "全部", **audit.RESULT_LABELS}, validators=[Optional()])
     date_from = DateField("起始日期", validators=[Optional()])
@@ -43,10 +47,10 @@ def index():
     stmt = select(AuditEntry)
     if form.username.data:
         stmt = stmt.where(AuditEntry.username == form.username.data.strip().lower())
-    if form.action.data:
-        stmt = stmt.where(AuditEntry.action == form.action.data.strip())
-    if form.object_type.data:
-        stmt = stmt.where(AuditEntry.object_type == form.object_type.data.strip())
+    if form.action.data in present.ACTION_LABELS:
+        stmt = stmt.where(AuditEntry.action == form.action.data)
+    if form.object_type.data in present.OBJECT_TYPES:
+        stmt = stmt.where(AuditEntry.object_type == form.object_type.data)
     if form.object_id.data:
         stmt = stmt.where(AuditEntry.object_id == form.object_id.data.strip())
     if form.result.data in audit.RESULT_LABELS:
@@ -63,5 +67,11 @@ def index():
     next_before = rows[size - 1].id if len(rows) > size else None
     today = clock.today()
     flags = [(label, finder(today)) for label, finder in FLAGS]
-    return render_template("audit/index.html", entries=rows[:size], form=form, next_before=next_before,
-                           flags=flags)
+    return render_template("audit/index.html", entries=present.present(rows[:size]), form=form,
+                           next_before=next_before, flags=flags)
+
+
+@bp.app_template_global("audit_views")
+def audit_views(entries: list[AuditEntry]) -> list[present.EntryView]:
+    """A record's change history in Chinese (`history` macro; the record itself is the page's)."""
+    return present.present(entries, with_names=False)

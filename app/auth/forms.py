@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.auth.models import MENTOR_CATEGORY_LABELS, MentorLevel
+from app.auth.models import MentorCategory, MentorLevel
 from app.core.access.roles import Role
 
 
@@ -57,12 +57,11 @@ class UserForm(FlaskForm):
     full_name = StringField("姓名", validators=[DataRequired("请填写姓名。"), Length(max=64)])
     region_code = SelectField("所属区域", choices={}, validate_choice=False,
                               validators=[DataRequired("请选择所属区域。")])
-    roles = MultiCheckboxField("角色", choices={r.value: r.label for r in Role},
+    roles = MultiCheckboxField("角色", choices=Role.choices(),
                                validators=[DataRequired("请至少选择一个角色。")])
-    mentor_level = SelectField("导师层级", choices={"": "（非导师不填）", **{m.value: m.label for m in MentorLevel}},
+    mentor_level = SelectField("导师层级", choices=MentorLevel.choices("（非导师不填）"),
                                validators=[Optional()])
-    mentor_category = SelectField("导师类别", choices={"": "（非导师不填）", **{
-        c.value: label for c, label in MENTOR_CATEGORY_LABELS.items()}}, validators=[Optional()])
+    mentor_category = SelectField("导师类别", choices=MentorCategory.choices("（非导师不填）"), validators=[Optional()])
     mentor_capacity = IntegerField("可同时服务人数", validators=[Optional(), NumberRange(1, 200, "应为 1–200。")],
                                    default=10)
     mentor_expertise = MultiCheckboxField("擅长行业", choices={}, validators=[Optional()])
@@ -91,7 +90,7 @@ class UserFilterForm(FlaskForm):
         csrf = False
 
     q = StringField("用户名或姓名", validators=[Optional(), Length(max=64)])
-    role = SelectField("角色", choices={"": "全部角色", **{r.value: r.label for r in Role}},
+    role = SelectField("角色", choices=Role.choices("全部角色"),
                        validators=[Optional()])
     active = SelectField("状态", choices={"": "全部", "1": "启用", "0": "已停用"}, validators=[Optional()])
     include_sub = BooleanField("含下级区域", default=True)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
@@ -10,38 +9,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.access.roles import ASSIGNMENT_ROLES, REGION_ROLES, Role
 from app.core.db import TimestampMixin, UTCDateTime, VersionMixin, str_enum, utcnow
+from app.core.enums import LabeledEnum
 from app.extensions import db
 from app.regions.models import Region
 
 
-class MentorLevel(str, Enum):
-    CITY = "city"
-    COUNTY = "county"
-
-    @property
-    def label(self) -> str:
-        return {"city": "市级", "county": "县级"}[self.value]
+class MentorLevel(LabeledEnum):
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
 
 
-class MentorCategory(str, Enum):
-    TIANXIUCAI = "tianxiucai"
-    TUZHUANJIA = "tuzhuanjia"
-    XIANGCHUANGKE = "xiangchuangke"
-    ENTREPRENEUR = "entrepreneur"
-    EXPERT = "expert"
-
-    @property
-    def label(self) -> str:
-        return MENTOR_CATEGORY_LABELS[self]
-
-
-MENTOR_CATEGORY_LABELS = {
-    MentorCategory.TIANXIUCAI: "田秀才",
-    MentorCategory.TUZHUANJIA: "土专家",
-    MentorCategory.XIANGCHUANGKE: "乡创客",
-    MentorCategory.ENTREPRENEUR: "企业家",
-    MentorCategory.EXPERT: "专家",
-}
+class MentorCategory(LabeledEnum):
+    TIANXIUCAI = "tianxiucai", "田秀才"
+    TUZHUANJIA = "tuzhuanjia", "土专家"
+    XIANGCHUANGKE = "xiangchuangke", "乡创客"
+    ENTREPRENEUR = "entrepreneur", "企业家"
+    EXPERT = "expert", "专家"
 
 
 class User(UserMixin, TimestampMixin, VersionMixin, db.Model):

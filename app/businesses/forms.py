@@ -6,13 +6,13 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import Optional
 
 from app.businesses.labels import FIELD_LABELS as L
-from app.businesses.labels import KIND_LABELS, STATUS_LABELS
+from app.businesses.models import BusinessKind, BusinessStatus
 
 
 class BusinessForm(FlaskForm):
     founder_id = IntegerField(L["founder_id"] + "（人员编号）", validators=[Optional()])
     name = StringField(L["name"])
-    kind = SelectField(L["kind"], choices={k.value: v for k, v in KIND_LABELS.items()})
+    kind = SelectField(L["kind"], choices=BusinessKind.choices())
     credit_code = StringField(L["credit_code"], description="18 位，见营业执照")
     registered_on = StringField(L["registered_on"], description="YYYY-MM-DD")
     is_first_registration = SelectField(L["is_first_registration"],
@@ -21,7 +21,7 @@ class BusinessForm(FlaskForm):
     industry = SelectField(L["industry"], choices={}, validate_choice=False)
     jobs = StringField(L["jobs"], description="含创办人本人；未知请留空")
     park = StringField(L["park"])
-    status = SelectField(L["status"], choices={k.value: v for k, v in STATUS_LABELS.items()})
+    status = SelectField(L["status"], choices=BusinessStatus.choices())
     closed_on = StringField(L["closed_on"], description="已注销时填写")
     version = HiddenField()
 

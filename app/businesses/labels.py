@@ -1,19 +1,6 @@
-"""Chinese labels of the business domain (one place)."""
-from app.businesses.models import BusinessKind, BusinessStatus
+"""Chinese labels of the business domain: fields and audit actions (one place).
 
-KIND_LABELS = {
-    BusinessKind.INDIVIDUAL: "个体工商户",
-    BusinessKind.LLC: "有限责任公司",
-    BusinessKind.SOLE_PROPRIETORSHIP: "个人独资企业",
-    BusinessKind.PARTNERSHIP: "合伙企业",
-    BusinessKind.COOPERATIVE: "农民专业合作社",
-    BusinessKind.FAMILY_FARM: "家庭农场",
-    BusinessKind.FAMILY_FOREST: "家庭林场",
-    BusinessKind.OTHER: "其他",
-}
-STATUS_LABELS = {BusinessStatus.OPERATING: "经营中", BusinessStatus.CLOSED: "已注销"}
-ENUM_LABELS = {BusinessKind: KIND_LABELS, BusinessStatus: STATUS_LABELS}
-
+Enum members carry their own labels (`app.core.enums.LabeledEnum`)."""
 FIELD_LABELS = {
     "founder_id": "创办人",
     "name": "主体名称",
@@ -32,4 +19,13 @@ FIELD_LABELS = {
 AUDIT_ACTION_LABELS = {
     "business_created": "登记经营主体",
     "business_updated": "修改经营主体",
+    "business_kinds_updated": "设置企业类主体类型",
+}
+
+# Keys of a business that audit entries name beyond the form fields above.
+AUDIT_FIELD_LABELS = {
+    "id": "编号",
+    "village_id": "登记所在村（社区）",
+    "township_id": "乡镇（街道）",
+    "county_id": "县（市、区）",
 }

@@ -11,39 +11,31 @@ township / village and year (`registered_on`), by kind (which kinds are 企业�
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, VersionMixin, str_enum
+from app.core.enums import LabeledEnum
 from app.extensions import db
 from app.persons.models import Person
 from app.regions.models import Region, RegionOwnedMixin
 
 
-class _Labelled(str, Enum):
-    @property
-    def label(self) -> str:
-        from app.businesses.labels import ENUM_LABELS
-
-        return ENUM_LABELS[type(self)][self]
-
-
-class BusinessKind(_Labelled):
-    INDIVIDUAL = "individual"  # 个体工商户
-    LLC = "llc"  # 有限责任公司
-    SOLE_PROPRIETORSHIP = "sole_proprietorship"  # 个人独资企业
-    PARTNERSHIP = "partnership"  # 合伙企业
-    COOPERATIVE = "cooperative"  # 农民专业合作社
-    FAMILY_FARM = "family_farm"  # 家庭农场
-    FAMILY_FOREST = "family_forest"  # 家庭林场
-    OTHER = "other"  # 其他
+class BusinessKind(LabeledEnum):
+    INDIVIDUAL = "individual", "个体工商户"
+    LLC = "llc", "有限责任公司"
+    SOLE_PROPRIETORSHIP = "sole_proprietorship", "个人独资企业"
+    PARTNERSHIP = "partnership", "合伙企业"
+    COOPERATIVE = "cooperative", "农民专业合作社"
+    FAMILY_FARM = "family_farm", "家庭农场"
+    FAMILY_FOREST = "family_forest", "家庭林场"
+    OTHER = "other", "其他"
 
 
-class BusinessStatus(_Labelled):
-    OPERATING = "operating"  # 经营中
-    CLOSED = "closed"  # 已注销
+class BusinessStatus(LabeledEnum):
+    OPERATING = "operating", "经营中"
+    CLOSED = "closed", "已注销"
 
 
 class BusinessKindSetting(db.Model):

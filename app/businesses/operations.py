@@ -98,7 +98,7 @@ def clean(actor: Any, values: dict[str, Any], current: Business | None) -> dict[
             try:
                 out["kind"] = BusinessKind(str(value).strip())
             except ValueError:
-                add(name, "主体类型的取值应为 " + "、".join(k.value for k in BusinessKind) + " 之一。")
+                add(name, f"主体类型的取值应为 {BusinessKind.describe()} 之一。")
         elif name == "credit_code":
             try:
                 out["credit_code"] = normalize_credit_code(str(value))
@@ -153,7 +153,7 @@ def clean(actor: Any, values: dict[str, Any], current: Business | None) -> dict[
             try:
                 out[name] = BusinessStatus(str(value).strip())
             except ValueError:
-                add(name, "经营状态的取值应为 operating 或 closed。")
+                add(name, f"经营状态的取值应为 {BusinessStatus.describe()} 之一。")
     # Cross-field: closed needs its date; the date not before registration.
     status = out.get("status", current.status if current else BusinessStatus.OPERATING)
     closed_on = out["closed_on"] if "closed_on" in out else (current.closed_on if current else None)

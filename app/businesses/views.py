@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.businesses import labels
 from app.businesses import operations as ops
 from app.businesses.forms import ActionForm, BusinessForm
-from app.businesses.models import Business
+from app.businesses.models import Business, BusinessKind
 from app.codes import operations as codes
 from app.codes.models import CodeList
 from app.core import audit, nav
@@ -43,7 +43,7 @@ def index():
 
     enterprise = {s.code for s in db.session.scalars(select(BusinessKindSetting)) if s.is_enterprise}
     return render_template("businesses/list.html", items=page.items, next_cursor=page.next_cursor, q=q, enterprise=enterprise,
-                           kind_labels=labels.KIND_LABELS, can_set_kinds=access.can_manage_programmes(current_user))
+                           kind_labels={k: k.label for k in BusinessKind}, can_set_kinds=access.can_manage_programmes(current_user))
 
 
 def _form(business: Business | None = None) -> BusinessForm:

@@ -6,15 +6,10 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.validators import Length, Optional
 
 from app.auth.forms import MultiCheckboxField
-from app.cases.labels import ENUM_LABELS, FIELD_LABELS
+from app.cases.labels import FIELD_LABELS
 from app.cases.models import ItemStatus, NoteTopic, VisitMethod
 
 L = FIELD_LABELS
-
-
-def _choices(enum_cls, blank: str | None = None) -> dict[str, str]:
-    pairs = {m.value: label for m, label in ENUM_LABELS[enum_cls].items()}
-    return {"": blank, **pairs} if blank is not None else pairs
 
 
 class ActionForm(FlaskForm):
@@ -40,8 +35,8 @@ class DecideForm(FlaskForm):
 class LogForm(FlaskForm, NeedsMixin):
     kind = HiddenField()
     date = StringField(L["date"], validators=[Length(max=10)], render_kw={"type": "date"})
-    method = SelectField(L["method"], choices=_choices(VisitMethod, "请选择"), validate_choice=False)
-    topic = SelectField(L["topic"], choices=_choices(NoteTopic, "请选择"), validate_choice=False)
+    method = SelectField(L["method"], choices=VisitMethod.choices("请选择"), validate_choice=False)
+    topic = SelectField(L["topic"], choices=NoteTopic.choices("请选择"), validate_choice=False)
     content = TextAreaField(L["content"], validators=[Length(max=2000)], render_kw={"rows": 4})
     advice = TextAreaField(L["advice"], validators=[Length(max=2000)], render_kw={"rows": 2})
     next_steps = TextAreaField(L["next_steps"], validators=[Length(max=2000)], render_kw={"rows": 2})
@@ -71,7 +66,7 @@ class ServiceForm(FlaskForm):
 
 
 class ServiceUpdateForm(FlaskForm):
-    status = SelectField(L["status"], choices=_choices(ItemStatus), validate_choice=False)
+    status = SelectField(L["status"], choices=ItemStatus.choices(), validate_choice=False)
     outcome = StringField(L["outcome"], validators=[Length(max=2000)])
     cannot_reason = StringField(L["cannot_reason"], validators=[Length(max=500)])
     version = HiddenField()

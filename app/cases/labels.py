@@ -1,39 +1,7 @@
-"""Chinese labels of the cases domain (one place)."""
+"""Chinese labels of the cases domain: fields, the service catalogue, audit actions (one place).
+
+Enum members carry their own labels (`app.core.enums.LabeledEnum`)."""
 from __future__ import annotations
-
-from app.cases.models import (
-    AssignmentRole,
-    CaseStage,
-    ItemStatus,
-    LogKind,
-    NoteTopic,
-    RequestStatus,
-    VisitMethod,
-)
-
-STAGE_LABELS = {
-    CaseStage.PENDING_ASSIGNMENT: "待分配",
-    CaseStage.INTENTION: "意向",
-    CaseStage.TRAINING: "培训",
-    CaseStage.INCUBATION: "孵化",
-    CaseStage.FOUNDED: "已创业（跟踪服务）",
-    CaseStage.FAILED: "创业失败",
-    CaseStage.RESTART: "再创业扶持",
-    CaseStage.CLOSED: "已结案",
-}
-
-ENUM_LABELS = {
-    CaseStage: STAGE_LABELS,
-    RequestStatus: {RequestStatus.PENDING: "待决定", RequestStatus.OPENED: "已建档", RequestStatus.DECLINED: "未予建档"},
-    AssignmentRole: {AssignmentRole.SPECIALIST: "服务专员", AssignmentRole.MENTOR: "创业导师"},
-    LogKind: {LogKind.VISIT: "走访记录", LogKind.MENTOR_NOTE: "辅导记录"},
-    VisitMethod: {VisitMethod.HOME_VISIT: "入户", VisitMethod.PHONE: "电话", VisitMethod.AT_STATION: "到站",
-                  VisitMethod.ONLINE: "线上", VisitMethod.ENTERPRISE_VISIT: "入企调研"},
-    NoteTopic: {NoteTopic.RESOURCES: "资源对接", NoteTopic.MARKET: "市场拓展", NoteTopic.MANAGEMENT: "经营管理",
-                NoteTopic.FINANCING: "融资", NoteTopic.OTHER: "其他"},
-    ItemStatus: {ItemStatus.TODO: "待办", ItemStatus.IN_PROGRESS: "办理中", ItemStatus.DONE: "已办结",
-                 ItemStatus.CANNOT: "无法办理"},
-}
 
 FIELD_LABELS = {
     "person_id": "人员",
@@ -96,8 +64,44 @@ AUDIT_ACTION_LABELS = {
     "case_log": "走访/辅导记录",
     "case_log_revise": "修订记录",
     "case_phone_view": "查看完整电话",
+    "case_person_merged": "人员合并后并入档案",
     "service_item_create": "新增服务事项",
     "service_item_update": "更新服务事项",
     "service_type_create": "新增服务类型",
     "service_type_update": "修改服务类型",
+}
+
+# Keys of the case records that audit entries name beyond the form fields above.
+AUDIT_FIELD_LABELS = {
+    "id": "编号",
+    "case_id": "服务档案",
+    "opened_on": "建档日期",
+    "closed_on": "结案日期",
+    "opened_by_id": "建档人",
+    "follow_up_until": "跟踪服务截止日期",
+    "specialist_id": "服务专员",
+    "mentor_id": "创业导师",
+    "specialist_assigned_on": "服务专员分配日期",
+    "mentor_assigned_on": "创业导师分配日期",
+    "specialist_last_contact_on": "服务专员最近联系日期",
+    "specialist_planned_on": "服务专员计划联系日期",
+    "specialist_due_on": "服务专员联系期限",
+    "mentor_last_contact_on": "创业导师最近辅导日期",
+    "mentor_planned_on": "创业导师计划辅导日期",
+    "mentor_due_on": "创业导师辅导期限",
+    "village_due_on": "村级走访期限",
+    "next_due_on": "最近期限",
+    "village_id": "户籍所在村（社区）",
+    "township_id": "乡镇（街道）",
+    "county_id": "县（市、区）",
+    "requested_by_id": "申请人",
+    "decided_by_id": "决定人",
+    "decided_at": "决定时间",
+    "decision_reason": "决定说明",
+    "log": "记录编号",
+    "log_id": "记录编号",
+    "created_by_id": "创建人",
+    "default_unit": "默认责任单位",
+    "sort_order": "排序",
+    "is_active": "启用",
 }

@@ -14,72 +14,64 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, UTCDateTime, VersionMixin, str_enum, utcnow
+from app.core.enums import LabeledEnum
 from app.extensions import db
 from app.regions.models import Region, RegionOwnedMixin
 
 
-class _Labelled(str, Enum):
-    @property
-    def label(self) -> str:
-        from app.cases.labels import ENUM_LABELS
-
-        return ENUM_LABELS[type(self)][self]
-
-
-class CaseStage(_Labelled):
-    PENDING_ASSIGNMENT = "pending_assignment"  # 待分配
-    INTENTION = "intention"  # 意向
-    TRAINING = "training"  # 培训
-    INCUBATION = "incubation"  # 孵化
-    FOUNDED = "founded"  # 已创业（跟踪服务）
-    FAILED = "failed"  # 创业失败
-    RESTART = "restart"  # 再创业扶持
-    CLOSED = "closed"  # 已结案
+class CaseStage(LabeledEnum):
+    PENDING_ASSIGNMENT = "pending_assignment", "待分配"
+    INTENTION = "intention", "意向"
+    TRAINING = "training", "培训"
+    INCUBATION = "incubation", "孵化"
+    FOUNDED = "founded", "已创业（跟踪服务）"
+    FAILED = "failed", "创业失败"
+    RESTART = "restart", "再创业扶持"
+    CLOSED = "closed", "已结案"
 
 
-class RequestStatus(_Labelled):
-    PENDING = "pending"
-    OPENED = "opened"
-    DECLINED = "declined"
+class RequestStatus(LabeledEnum):
+    PENDING = "pending", "待决定"
+    OPENED = "opened", "已建档"
+    DECLINED = "declined", "未予建档"
 
 
-class AssignmentRole(_Labelled):
-    SPECIALIST = "specialist"
-    MENTOR = "mentor"
+class AssignmentRole(LabeledEnum):
+    SPECIALIST = "specialist", "服务专员"
+    MENTOR = "mentor", "创业导师"
 
 
-class LogKind(_Labelled):
-    VISIT = "visit"  # 走访记录
-    MENTOR_NOTE = "mentor_note"  # 辅导记录
+class LogKind(LabeledEnum):
+    VISIT = "visit", "走访记录"
+    MENTOR_NOTE = "mentor_note", "辅导记录"
 
 
-class VisitMethod(_Labelled):
-    HOME_VISIT = "home_visit"
-    PHONE = "phone"
-    AT_STATION = "at_station"
-    ONLINE = "online"
-    ENTERPRISE_VISIT = "enterprise_visit"
+class VisitMethod(LabeledEnum):
+    HOME_VISIT = "home_visit", "入户"
+    PHONE = "phone", "电话"
+    AT_STATION = "at_station", "到站"
+    ONLINE = "online", "线上"
+    ENTERPRISE_VISIT = "enterprise_visit", "入企调研"
 
 
-class NoteTopic(_Labelled):
-    RESOURCES = "resources"  # 资源对接
-    MARKET = "market"  # 市场拓展
-    MANAGEMENT = "management"  # 经营管理
-    FINANCING = "financing"  # 融资
-    OTHER = "other"  # 其他
+class NoteTopic(LabeledEnum):
+    RESOURCES = "resources", "资源对接"
+    MARKET = "market", "市场拓展"
+    MANAGEMENT = "management", "经营管理"
+    FINANCING = "financing", "融资"
+    OTHER = "other", "其他"
 
 
-class ItemStatus(_Labelled):
-    TODO = "todo"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CANNOT = "cannot"
+class ItemStatus(LabeledEnum):
+    TODO = "todo", "待办"
+    IN_PROGRESS = "in_progress", "办理中"
+    DONE = "done", "已办结"
+    CANNOT = "cannot", "无法办理"
 
 
 OPEN_ITEM_STATUSES = (ItemStatus.TODO, ItemStatus.IN_PROGRESS)

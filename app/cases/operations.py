@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import MentorLevel, MentorProfile, User, UserRole
 from app.cases import workflow
-from app.cases.labels import DEFAULT_SERVICE_TYPES, FIELD_LABELS, STAGE_LABELS
+from app.cases.labels import DEFAULT_SERVICE_TYPES, FIELD_LABELS
 from app.cases.models import (
     OPEN_ITEM_STATUSES,
     AssignmentRole,
@@ -370,7 +370,7 @@ def change_stage(case: Case, to_stage: str, actor, reason: str, *, expected_vers
     errors.raise_if_any()
     current = case.stage
     if not workflow.allowed(current, stage):
-        raise Conflict(f"不能从「{STAGE_LABELS[current]}」变更为「{STAGE_LABELS[stage]}」。")
+        raise Conflict(f"不能从「{current.label}」变更为「{stage.label}」。")
     if current == CaseStage.PENDING_ASSIGNMENT and stage in workflow.NEEDS_BOTH_ONES and \
             (case.specialist_id is None or case.mentor_id is None):
         raise Conflict("请先分配服务专员和创业导师，再开始服务。")
@@ -611,7 +611,7 @@ def add_log(actor, case: Case, values: dict) -> CaseLog:
     _apply_contact(case, role, log.contact_on, log.next_follow_up)
     _raise_needs(actor, case, log)
     db.session.flush()
-    audit.record("case_log", case, actor=actor, detail=f"{kind.value} #{log.id}",
+    audit.record("case_log", case, actor=actor, detail=f"{kind.label} #{log.id}",
                  changes={"log": [None, log.id]})
     return log
 

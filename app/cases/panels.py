@@ -6,7 +6,6 @@ from typing import Any
 from flask import url_for
 
 from app.cases import queries
-from app.cases.labels import STAGE_LABELS
 from app.core import clock
 from app.core.access import cases as access
 from app.main.panels import Panel, PanelItem, register
@@ -28,7 +27,7 @@ def _due_badge(due, today) -> tuple[str, str]:
 
 
 def _case_item(case: Any, key: str, user: Any, today) -> PanelItem:
-    hint = f"{STAGE_LABELS[case.stage]} · {case.person.village.name}"
+    hint = f"{case.stage.label} · {case.person.village.name}"
     due = None
     if key == "my_due":
         dues = []
@@ -93,8 +92,7 @@ def _section_context(user: Any, person: Any) -> dict:
                                                           CaseRequest.status == RequestStatus.PENDING))
     return {"case": case, "closed_cases": closed, "pending_request": pending, "case_form": ActionForm(),
             "case_can": {"open": access.can_open_case(user, person) and not person.is_archived,
-                         "request": access.can_request_case(user, person) and not person.is_archived},
-            "stage_labels": STAGE_LABELS}
+                         "request": access.can_request_case(user, person) and not person.is_archived}}
 
 
 sections.register(sections.Section("case", "一人一档", "cases/_person_section.html", order=60,

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from app.cases.labels import ENUM_LABELS, STAGE_LABELS
 from app.cases.models import Case, CaseAssignment, ServiceItem
 from app.cases.timeline import TimelineEntry, timeline
 from app.codes import operations as codes
@@ -67,7 +66,7 @@ def item_json(item: ServiceItem) -> dict:
     return iso({
         "id": item.id, "service_type": item.service_type, "service_type_label": item.type.label,
         "title": item.title, "responsible_unit": item.responsible_unit, "due_on": item.due_on,
-        "status": item.status.value, "status_label": ENUM_LABELS[type(item.status)][item.status],
+        "status": item.status.value, "status_label": item.status.label,
         "cannot_reason": item.cannot_reason, "outcome": item.outcome, "source_key": item.source_key,
         "log_id": item.log_id, "version": item.version,
         "overdue": bool(item.is_open and item.due_on and item.due_on < clock.today()),
@@ -86,7 +85,7 @@ def case_json(user: Any, case: Case, *, detail: bool = False, full_phone: str | 
         "person": person_summary(user, case, full_phone) if detail else
         {"id": case.person.id, "name": case.person.name, "village_name": case.person.village.full_name},
         "stage": case.stage.value,
-        "stage_label": STAGE_LABELS[case.stage],
+        "stage_label": case.stage.label,
         "opened_on": case.opened_on,
         "closed_on": case.closed_on,
         "follow_up_until": case.follow_up_until,

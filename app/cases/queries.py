@@ -72,7 +72,7 @@ def parse_filters(args: Any) -> CaseFilters:
         try:
             out.stage = CaseStage(stage)
         except ValueError:
-            out.errors["stage"] = [f"{FIELD_LABELS['stage']}的取值应为 {'、'.join(s.value for s in CaseStage)} 之一。"]
+            out.errors["stage"] = [f"{FIELD_LABELS['stage']}的取值应为 {CaseStage.describe()} 之一。"]
     overdue = args.get("overdue")
     if isinstance(overdue, bool):
         out.overdue = overdue
@@ -82,7 +82,7 @@ def parse_filters(args: Any) -> CaseFilters:
         elif str(overdue).lower() in ("0", "false", "no"):
             out.overdue = False
         else:
-            out.errors["overdue"] = ["overdue 应为 true 或 false。"]
+            out.errors["overdue"] = ["逾期筛选应为 true 或 false。"]
     return out
 
 

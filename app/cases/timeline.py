@@ -51,19 +51,18 @@ def _name(user: Any) -> str | None:
 
 
 def _log_entries(case: Any) -> list[TimelineEntry]:
-    from app.cases.labels import ENUM_LABELS
     from app.cases.models import CaseLog, LogKind
 
     logs = list(db_scalars(select(CaseLog).where(CaseLog.case_id == case.id).order_by(CaseLog.id)))
     superseded = {log.supersedes_id for log in logs if log.supersedes_id}
     out = []
     for log in logs:
-        label = ENUM_LABELS[LogKind][log.kind]
+        label = log.kind.label
         if log.kind == LogKind.VISIT:
-            method = ENUM_LABELS[type(log.method)][log.method] if log.method else ""
+            method = log.method.label if log.method else ""
             title = f"{label}（{method}）" if method else label
         else:
-            topic = ENUM_LABELS[type(log.topic)][log.topic] if log.topic else ""
+            topic = log.topic.label if log.topic else ""
             title = f"{label}：{topic}" if topic else label
         if log.supersedes_id:
             title += f"（修订 #{log.supersedes_id}）"
@@ -84,14 +83,13 @@ def _log_entries(case: Any) -> list[TimelineEntry]:
 
 
 def _stage_entries(case: Any) -> list[TimelineEntry]:
-    from app.cases.labels import STAGE_LABELS
     from app.cases.models import CaseStageChange
 
     rows = db_scalars(select(CaseStageChange).where(CaseStageChange.case_id == case.id).order_by(CaseStageChange.id))
     out = []
     for row in rows:
-        title = (f"阶段：{STAGE_LABELS[row.from_stage]} → {STAGE_LABELS[row.to_stage]}" if row.from_stage
-                 else f"建档（{STAGE_LABELS[row.to_stage]}）")
+        title = (f"阶段：{row.from_stage.label} → {row.to_stage.label}" if row.from_stage
+                 else f"建档（{row.to_stage.label}）")
         out.append(TimelineEntry(at=row.at, kind="stage", title=title, body=row.reason or "",
                                  actor=_name(row.actor),
                                  data={"from": row.from_stage.value if row.from_stage else None,
@@ -100,13 +98,12 @@ def _stage_entries(case: Any) -> list[TimelineEntry]:
 
 
 def _assignment_entries(case: Any) -> list[TimelineEntry]:
-    from app.cases.labels import ENUM_LABELS
-    from app.cases.models import AssignmentRole, CaseAssignment
+    from app.cases.models import CaseAssignment
 
     rows = db_scalars(select(CaseAssignment).where(CaseAssignment.case_id == case.id).order_by(CaseAssignment.id))
     out = []
     for row in rows:
-        role = ENUM_LABELS[AssignmentRole][row.role]
+        role = row.role.label
         if row.previous_user_id:
             title = f"更换{role}：{_name(row.previous_user)} → {_name(row.user)}"
         else:
@@ -117,14 +114,13 @@ def _assignment_entries(case: Any) -> list[TimelineEntry]:
 
 
 def _service_entries(case: Any) -> list[TimelineEntry]:
-    from app.cases.labels import ENUM_LABELS
-    from app.cases.models import ItemStatus, ServiceItemChange
+    from app.cases.models import ServiceItemChange
 
     rows = db_scalars(select(ServiceItemChange).where(ServiceItemChange.case_id == case.id)
                       .order_by(ServiceItemChange.id))
     out = []
     for row in rows:
-        status = ENUM_LABELS[ItemStatus][row.to_status]
+        status = row.to_status.label
         verb = "新增服务事项" if row.from_status is None else "服务事项"
         title = f"{verb}：{row.item.type.label} · {row.item.title}（{status}）"
         out.append(TimelineEntry(at=row.at, kind="service", title=title, body=row.note or "",

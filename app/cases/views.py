@@ -9,8 +9,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.cases import labels, queries
 from app.cases import operations as ops
+from app.cases import queries
 from app.cases.forms import (
     ActionForm,
     AssignForm,
@@ -22,7 +22,7 @@ from app.cases.forms import (
     ServiceUpdateForm,
     StageForm,
 )
-from app.cases.models import Case, CaseLog, CaseRequest, ServiceItem, ServiceType
+from app.cases.models import Case, CaseLog, CaseRequest, CaseStage, ServiceItem, ServiceType
 from app.cases.present import person_summary
 from app.cases.timeline import timeline
 from app.cases.workflow import next_stages
@@ -115,7 +115,7 @@ def index():
         title = "一人一档"
     return render_template("cases/list.html", cases=cases, title=title, queue=queue, filters=filters,
                            next_cursor=next_cursor,
-                           labels=labels, today=clock.today(),
+                           stages=list(CaseStage), today=clock.today(),
                            can_requests=access.can_view_requests(current_user)), 422 if filters.errors else 200
 
 
@@ -124,7 +124,7 @@ def index():
 def requests():
     pending = queries.pending_requests(current_user, queries.LIST_LIMIT)
     return render_template("cases/requests.html", rows=pending.requests, count=pending.count, form=DecideForm(),
-                           labels=labels, types={t.code: t.label for t in ops.service_types(active_only=False)},
+                           types={t.code: t.label for t in ops.service_types(active_only=False)},
                            can_decide=bool(current_user.roles & TOWNSHIP_AND_ABOVE))
 
 
@@ -205,13 +205,13 @@ def _can(case: Case) -> dict[str, bool]:
 
 def _render_case(case: Case, full_phone: str | None = None, status: int = 200):
     stage_form = StageForm()
-    stage_form.stage.choices = [("", "请选择")] + [(s.value, labels.STAGE_LABELS[s]) for s in next_stages(case.stage)]
+    stage_form.stage.choices = [("", "请选择")] + [(s.value, s.label) for s in next_stages(case.stage)]
     service_form = ServiceForm()
     service_form.service_type.choices = [("", "请选择")] + [(t.code, t.label) for t in ops.service_types()]
     entries = timeline(case)
     return render_template(
         "cases/detail.html", case=case, person=person_summary(current_user, case, full_phone),
-        full_phone=full_phone, items=_items(case), entries=list(reversed(entries)), labels=labels,
+        full_phone=full_phone, items=_items(case), entries=list(reversed(entries)),
         can=_can(case), stage_form=stage_form, service_form=service_form, action_form=ActionForm(),
         update_form=ServiceUpdateForm(), today=clock.today(),
         revisable={e.data["log_id"] for e in entries if "log_id" in e.data and not e.data.get("superseded")
@@ -242,7 +242,7 @@ def phone(case_id: int):
 def print_view(case_id: int):
     case = _load(case_id)
     return render_template("cases/print.html", case=case, person=person_summary(current_user, case),
-                           items=_items(case), entries=timeline(case), labels=labels, today=clock.today(),
+                           items=_items(case), entries=timeline(case), today=clock.today(),
                            printed_by=current_user)
 
 
@@ -273,7 +273,7 @@ def assign(case_id: int):
     from app.codes.models import CodeList
 
     return render_template("cases/assign.html", case=case, form=form, specialists=specialists, mentors=mentors,
-                           industries=codes.labels(CodeList.INDUSTRY), labels=labels), status
+                           industries=codes.labels(CodeList.INDUSTRY)), status
 
 
 @bp.route("/<int:case_id>/stage", methods=["POST"])
@@ -291,7 +291,7 @@ def stage(case_id: int):
         ops.change_stage(case, form.stage.data, current_user, form.reason.data,
                          expected_version=int_or_none(form.version.data))
 
-    return _act(action, lambda: f"阶段已变更为「{labels.STAGE_LABELS[case.stage]}」。",
+    return _act(action, lambda: f"阶段已变更为「{case.stage.label}」。",
                 url_for("cases.detail", case_id=case.id))
 
 

@@ -5,25 +5,17 @@ One table for all lists: persons, cases, mentors and businesses refer to items b
 """
 from __future__ import annotations
 
-from enum import Enum
-
 from sqlalchemy import Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import TimestampMixin, VersionMixin, str_enum
+from app.core.enums import LabeledEnum
 from app.extensions import db
 
 
-class CodeList(str, Enum):
-    INDUSTRY = "industry"
-    WORK_REGION = "work_region"
-
-    @property
-    def label(self) -> str:
-        return CODE_LIST_LABELS[self]
-
-
-CODE_LIST_LABELS = {CodeList.INDUSTRY: "行业", CodeList.WORK_REGION: "务工地区"}
+class CodeList(LabeledEnum):
+    INDUSTRY = "industry", "行业"
+    WORK_REGION = "work_region", "务工地区"
 
 
 class CodeItem(TimestampMixin, VersionMixin, db.Model):

@@ -8,7 +8,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, StringField, Submit
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.codes import operations as ops
-from app.codes.models import CODE_LIST_LABELS, CodeItem, CodeList
+from app.codes.models import CodeItem, CodeList
 from app.core import audit, nav
 from app.core.access import Role, rule
 from app.core.errors import NotFound
@@ -60,7 +60,7 @@ def list_items(list_name: str):
         success=lambda item: f"已新增 {item.label}。", next_url=lambda _: url_for("codes.list_items", list_name=list_name))
     if done is not None:
         return done
-    return render_template("codes/list.html", code_list=code_list, lists=CODE_LIST_LABELS, form=form,
+    return render_template("codes/list.html", code_list=code_list, lists={c: c.label for c in CodeList}, form=form,
                            items=ops.items(code_list, active_only=False)), status
 
 

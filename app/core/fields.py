@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from app.core import clock
+from app.core.enums import LabeledEnum
 from app.core.errors import FieldErrorCollector
 from app.core.validators import is_blank
 
@@ -29,7 +30,8 @@ def parse_enum(enum_cls: type[E], value: Any, name: str, label: str, errors: Fie
     try:
         return enum_cls(str(value).strip())
     except ValueError:
-        allowed = "、".join(str(m.value) for m in enum_cls)
+        allowed = (enum_cls.describe() if issubclass(enum_cls, LabeledEnum)
+                   else "、".join(str(m.value) for m in enum_cls))
         errors.add(name, f"{label}的取值应为 {allowed} 之一。")
         return None
 

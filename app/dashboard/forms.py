@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
-from app.dashboard.labels import TARGET_LABELS
 from app.dashboard.models import TargetCode
 
 
@@ -17,4 +16,4 @@ class SettingsForm(FlaskForm):
 
 for _code in TargetCode:
     setattr(SettingsForm, _code.value,
-            IntegerField(TARGET_LABELS[_code], validators=[Optional(), NumberRange(min=0)]))
+            IntegerField(_code.label, validators=[Optional(), NumberRange(min=0)]))

@@ -1,19 +1,9 @@
 """Chinese labels of the targets dashboard (one place)."""
 from __future__ import annotations
 
-from app.dashboard.models import TargetCode
-
-TARGET_LABELS = {
-    TargetCode.PROVINCIAL_PARKS: "省级返乡创业园（新增）",
-    TargetCode.MUNICIPAL_PARKS: "市级返乡创业园（新增）",
-    TargetCode.RECOGNISED_PROJECTS: "认定创业项目",
-    TargetCode.TRAINEES: "创业培训人数",
-    TargetCode.LEADER_TRAINEES: "农村创业带头人培训人数",
-    TargetCode.TYPICAL_CASES: "推荐典型案例（每县）",
-}
 # Defaults suggested on the settings page (seed item 2: +2 provincial, +2 municipal parks;
 # each county recommends at least 5 typical cases).
-TARGET_DEFAULTS = {TargetCode.PROVINCIAL_PARKS: 2, TargetCode.MUNICIPAL_PARKS: 2, TargetCode.TYPICAL_CASES: 5}
+TARGET_DEFAULTS = {"provincial_parks": 2, "municipal_parks": 2, "typical_cases": 5}
 
 STATUS_LABELS = {
     "ahead": "进度正常",
@@ -34,4 +24,15 @@ METRIC_LABELS = {
     "open_cases": "在办服务档案",
     "unassigned_cases": "未配齐“1+1”",
     "overdue_cases": "逾期未跟进",
+}
+
+# Audit entries of the yearly settings (target codes are named by `TargetCode.label`).
+FIELD_LABELS = {
+    "count_incomers": "入乡人员创办的主体计入 2% 目标",
+    "loan_target": "创业担保贷款发放目标（元）",
+}
+
+AUDIT_ACTION_LABELS = {
+    "target_year_update": "修改年度目标",
+    "dashboard_export": "导出目标进度",
 }

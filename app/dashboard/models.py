@@ -5,12 +5,11 @@ Counter tables (`info={"maintained_by": "triggers"}`) are written only by databa
 """
 from __future__ import annotations
 
-from enum import Enum
-
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import TimestampMixin, VersionMixin, str_enum
+from app.core.enums import LabeledEnum
 from app.dashboard.counters import CounterSpec, register
 from app.extensions import db
 
@@ -39,21 +38,15 @@ PERSON_COUNTS = register(CounterSpec(
 ), VillagePersonCount.__table__)
 
 
-class TargetCode(str, Enum):
+class TargetCode(LabeledEnum):
     """Yearly targets the city enters whose actual the system does not record yet ("—")."""
 
-    PROVINCIAL_PARKS = "provincial_parks"
-    MUNICIPAL_PARKS = "municipal_parks"
-    RECOGNISED_PROJECTS = "recognised_projects"
-    TRAINEES = "trainees"
-    LEADER_TRAINEES = "leader_trainees"
-    TYPICAL_CASES = "typical_cases"
-
-    @property
-    def label(self) -> str:
-        from app.dashboard.labels import TARGET_LABELS
-
-        return TARGET_LABELS[self]
+    PROVINCIAL_PARKS = "provincial_parks", "省级返乡创业园（新增）"
+    MUNICIPAL_PARKS = "municipal_parks", "市级返乡创业园（新增）"
+    RECOGNISED_PROJECTS = "recognised_projects", "认定创业项目"
+    TRAINEES = "trainees", "创业培训人数"
+    LEADER_TRAINEES = "leader_trainees", "农村创业带头人培训人数"
+    TYPICAL_CASES = "typical_cases", "推荐典型案例（每县）"
 
 
 class TargetYear(TimestampMixin, VersionMixin, db.Model):

@@ -31,7 +31,16 @@ from app.core.validators import UNSAFE_TEXT_MESSAGE, has_unsafe_chars
 from app.core.xlsx_stream import STYLE_HEADER, STYLE_TITLE, StreamingXlsx
 from app.extensions import db
 from app.persons import labels, queries
-from app.persons.models import ID_PURPOSE, PHONE_PURPOSE, Person
+from app.persons.models import (
+    ID_PURPOSE,
+    PHONE_PURPOSE,
+    BusinessForm,
+    Gender,
+    Intention,
+    Person,
+    PersonSource,
+    PersonStatus,
+)
 from app.regions.models import Region, RegionLevel
 
 STREAM_ROWS = 2000
@@ -58,17 +67,17 @@ def describe_filters(filters: queries.PersonFilters) -> str:
     if filters.q:
         parts.append(f"姓名：{filters.q}")
     if filters.status is not None:
-        parts.append(f"状态：{labels.STATUS_LABELS[filters.status]}")
+        parts.append(f"状态：{PersonStatus(filters.status).label}")
     if filters.sanyou is not None:
         parts.append("三有人员：" + ("是" if filters.sanyou else "否"))
     if filters.intention is not None:
-        parts.append(f"创业意向：{labels.INTENTION_LABELS[filters.intention]}")
+        parts.append(f"创业意向：{Intention(filters.intention).label}")
     if filters.industry:
         parts.append(f"行业：{codes.labels(CodeList.INDUSTRY).get(filters.industry, filters.industry)}")
     if filters.return_year:
         parts.append(f"返乡年份：{filters.return_year}")
     if filters.source is not None:
-        parts.append(f"数据来源：{labels.SOURCE_LABELS[filters.source]}")
+        parts.append(f"数据来源：{PersonSource(filters.source).label}")
     parts.append({"active": "范围：在库人员", "archived": "范围：已归档", "all": "范围：全部（含归档）"}[filters.archived])
     return "；".join(parts)
 
@@ -144,11 +153,11 @@ def export_people(actor, filters: queries.PersonFilters, *, unmasked: bool = Fal
         select(Region.id, Region.name).where(Region.level.in_((RegionLevel.TOWNSHIP, RegionLevel.VILLAGE))))}
     industry = codes.labels(CodeList.INDUSTRY)
     work_region = codes.labels(CodeList.WORK_REGION)
-    gender = {k.value: v for k, v in labels.GENDER_LABELS.items()}
-    status = {k.value: v for k, v in labels.STATUS_LABELS.items()}
-    source = {k.value: v for k, v in labels.SOURCE_LABELS.items()}
-    intention = {k.value: v for k, v in labels.INTENTION_LABELS.items()}
-    form = {k.value: v for k, v in labels.FORM_LABELS.items()}
+    gender = Gender.choices()
+    status = PersonStatus.choices()
+    source = PersonSource.choices()
+    intention = Intention.choices()
+    form = BusinessForm.choices()
     ring = crypto.ring() if unmasked else None
 
     handle = tempfile.TemporaryFile(suffix=".xlsx")

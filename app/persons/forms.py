@@ -11,21 +11,13 @@ from app.codes.models import CodeList
 from app.persons.labels import (
     ASSESSMENTS,
     FIELD_LABELS,
-    FORM_LABELS,
-    INTENTION_LABELS,
     NOT_ASSESSED,
     SORT_LABELS,
-    SOURCE_LABELS,
-    STATUS_LABELS,
 )
+from app.persons.models import BusinessForm, Intention, PersonSource, PersonStatus
 
 L = FIELD_LABELS
 ASSESSMENT_CHOICES = {"": NOT_ASSESSED, "1": "是", "0": "否"}
-
-
-def _choices(labels: dict, blank: str | None = None) -> dict[str, str]:
-    pairs = {member.value: label for member, label in labels.items()}
-    return {"": blank, **pairs} if blank is not None else pairs
 
 
 class PersonForm(FlaskForm):
@@ -38,8 +30,8 @@ class PersonForm(FlaskForm):
                         render_kw={"autocomplete": "off", "inputmode": "tel"})
     clear_phone = BooleanField("删除已登记的电话")
     village_code = StringField(L["village_code"], validators=[Length(max=12)])
-    source = SelectField(L["source"], choices=_choices(SOURCE_LABELS, "请选择…"), validate_choice=False)
-    status = SelectField(L["status"], choices=_choices(STATUS_LABELS, "请选择…"), validate_choice=False)
+    source = SelectField(L["source"], choices=PersonSource.choices("请选择…"), validate_choice=False)
+    status = SelectField(L["status"], choices=PersonStatus.choices("请选择…"), validate_choice=False)
     work_region = SelectField(L["work_region"], choices={}, validate_choice=False)
     work_city = StringField(L["work_city"], validators=[Length(max=64)])
     work_industry = SelectField(L["work_industry"], choices={}, validate_choice=False)
@@ -47,9 +39,9 @@ class PersonForm(FlaskForm):
     outside_since = StringField(L["outside_since"], render_kw={"type": "date"})
     returned_on = StringField(L["returned_on"], render_kw={"type": "date"})
     skills = StringField(L["skills"], validators=[Length(max=500)], description="多项用顿号“、”或逗号分隔，如：电工、厨师。")
-    intention = SelectField(L["intention"], choices=_choices(INTENTION_LABELS), validate_choice=False)
+    intention = SelectField(L["intention"], choices=Intention.choices(), validate_choice=False)
     intended_industry = SelectField(L["intended_industry"], choices={}, validate_choice=False)
-    intended_form = SelectField(L["intended_form"], choices=_choices(FORM_LABELS, "（未定）"), validate_choice=False)
+    intended_form = SelectField(L["intended_form"], choices=BusinessForm.choices("（未定）"), validate_choice=False)
     capital_need = StringField(L["capital_need"], render_kw={"inputmode": "numeric"})
     willing = SelectField(ASSESSMENTS["willing"][0], choices=ASSESSMENT_CHOICES, validate_choice=False)
     willing_basis = StringField(L["willing_basis"], validators=[Length(max=200)])
@@ -84,13 +76,13 @@ class FilterForm(FlaskForm):
     q = StringField("姓名", validators=[Optional(), Length(max=64)],
                     render_kw={"placeholder": "姓名、拼音或首字母，如 zw"})
     region = StringField("区域", validators=[Optional(), Length(max=12)])
-    status = SelectField(L["status"], choices=_choices(STATUS_LABELS, "全部状态"), validate_choice=False)
+    status = SelectField(L["status"], choices=PersonStatus.choices("全部状态"), validate_choice=False)
     sanyou = SelectField("三有", choices={"": "三有：全部", "1": "三有人员", "0": "非三有人员"}, validate_choice=False)
-    intention = SelectField(L["intention"], choices=_choices(INTENTION_LABELS, "全部意向"), validate_choice=False)
+    intention = SelectField(L["intention"], choices=Intention.choices("全部意向"), validate_choice=False)
     industry = SelectField("行业", choices={}, validate_choice=False)
     return_year = StringField("返乡年份", validators=[Optional(), Length(max=4)],
                               render_kw={"inputmode": "numeric", "placeholder": "返乡年份"})
-    source = SelectField(L["source"], choices=_choices(SOURCE_LABELS, "全部来源"), validate_choice=False)
+    source = SelectField(L["source"], choices=PersonSource.choices("全部来源"), validate_choice=False)
     archived = SelectField("归档", choices={"active": "在库人员", "archived": "已归档", "all": "全部"},
                            validate_choice=False)
     sort = SelectField("排序", choices=SORT_LABELS, validate_choice=False)

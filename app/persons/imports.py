@@ -70,11 +70,15 @@ from app.extensions import db
 from app.persons import columns, labels, write
 from app.persons import operations as ops
 from app.persons.models import (
+    BusinessForm,
     ImportStatus,
+    Intention,
     Person,
     PersonImport,
     PersonImportItem,
     PersonNameKey,
+    PersonSource,
+    PersonStatus,
 )
 from app.regions.models import RegionLevel
 
@@ -93,8 +97,8 @@ HEADER_LABELS["village_code"] = "户籍村（社区）代码"
 HEADER_ALIASES = {"身份证号": "id_number", "公民身份号码": "id_number", "手机号": "phone", "手机号码": "phone",
                   "电话": "phone", "村（社区）代码": "village_code", "村代码": "village_code",
                   "区划代码": "village_code", "资金需求": "capital_need"}
-ENUM_FIELDS = {"source": labels.SOURCE_LABELS, "status": labels.STATUS_LABELS,
-               "intention": labels.INTENTION_LABELS, "intended_form": labels.FORM_LABELS}
+ENUM_FIELDS = {"source": PersonSource, "status": PersonStatus, "intention": Intention,
+               "intended_form": BusinessForm}
 CODE_FIELDS = {"work_region": CodeList.WORK_REGION, "work_industry": CodeList.INDUSTRY,
                "intended_industry": CodeList.INDUSTRY}
 NOT_ASSESSED_WORDS = {"未评估", "待评估"}
@@ -309,8 +313,8 @@ class _Context:
         # A plain copy (all `region_row_in_scope` reads): never an ORM object that could load.
         self.home = _Home(home.id, home.level) if home is not None else None
         self.today = clock.today()
-        self.labels = {f: {label: member.value for member, label in enum_labels.items()}
-                       for f, enum_labels in ENUM_FIELDS.items()}
+        self.labels = {f: {member.label: member.value for member in enum_cls}
+                       for f, enum_cls in ENUM_FIELDS.items()}
         self.code_labels = {f: {label: code for code, label in codes.labels(list_name).items()}
                             for f, list_name in CODE_FIELDS.items()}
         # Label translations of the columns a file has (`use_columns`); all until then.
@@ -1215,8 +1219,8 @@ def template_xlsx() -> bytes:
 
 
 def _column_descriptions() -> dict[str, str]:
-    def enum_text(mapping) -> str:
-        return "；".join(f"{m.value} 或 {label}" for m, label in mapping.items())
+    def enum_text(enum_cls) -> str:
+        return "；".join(f"{m.value} 或 {m.label}" for m in enum_cls)
 
     def code_text(list_name: CodeList) -> str:
         return "；".join(f"{code} 或 {label}" for code, label in codes.choices(list_name).items())
@@ -1227,16 +1231,16 @@ def _column_descriptions() -> dict[str, str]:
         "name": "汉字姓名，少数民族姓名用间隔号“·”。",
         "phone": "手机号（11 位）或带区号的固定电话，如 0717-6543210。",
         "village_code": "12 位村（社区）区划代码，见“村（社区）代码”表；只能导入您管辖范围内的村。",
-        "source": enum_text(labels.SOURCE_LABELS),
-        "status": enum_text(labels.STATUS_LABELS),
+        "source": enum_text(PersonSource),
+        "status": enum_text(PersonStatus),
         "work_region": code_text(CodeList.WORK_REGION),
         "work_industry": code_text(CodeList.INDUSTRY),
         "intended_industry": code_text(CodeList.INDUSTRY),
         "outside_since": "日期，如 2023-03-01。",
         "returned_on": "日期，如 2025-01-20；不能早于外出务工起始日期。",
         "skills": "多项用顿号或逗号分隔，最多 20 项。",
-        "intention": enum_text(labels.INTENTION_LABELS),
-        "intended_form": enum_text(labels.FORM_LABELS),
+        "intention": enum_text(Intention),
+        "intended_form": enum_text(BusinessForm),
         "capital_need": "整数，单位元。",
         "willing": yes_no, "capable": yes_no, "creditworthy": yes_no,
         "willing_basis": "评估为是或否时必填，200 字以内。",

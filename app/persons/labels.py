@@ -1,38 +1,7 @@
-"""Chinese labels of the person library: enums, fields, assessments (one place)."""
+"""Chinese labels of the person library: fields, assessments, audit actions (one place).
+
+Enum members carry their own labels (`app.core.enums.LabeledEnum`)."""
 from __future__ import annotations
-
-from app.persons.models import BusinessForm, Gender, Intention, PersonSource, PersonStatus
-
-GENDER_LABELS = {Gender.MALE: "男", Gender.FEMALE: "女"}
-SOURCE_LABELS = {
-    PersonSource.BIGDATA: "大数据比对",
-    PersonSource.SURVEY: "入户调查",
-    PersonSource.SELF: "个人自主填报",
-}
-STATUS_LABELS = {
-    PersonStatus.WORKING_OUTSIDE: "在外务工",
-    PersonStatus.RETURNED: "已返乡",
-    PersonStatus.INCOMER: "入乡",
-    PersonStatus.FOUNDED: "已创业",
-}
-INTENTION_LABELS = {
-    Intention.NONE: "无",
-    Intention.CONSIDERING: "考虑中",
-    Intention.FIRM: "明确",
-}
-FORM_LABELS = {
-    BusinessForm.INDIVIDUAL: "个体",
-    BusinessForm.ENTERPRISE: "企业",
-    BusinessForm.COOPERATIVE: "合作社",
-    BusinessForm.FAMILY_FARM: "家庭农场",
-}
-ENUM_LABELS = {
-    Gender: GENDER_LABELS,
-    PersonSource: SOURCE_LABELS,
-    PersonStatus: STATUS_LABELS,
-    Intention: INTENTION_LABELS,
-    BusinessForm: FORM_LABELS,
-}
 
 # The three 三有 criteria: field -> (name, yes, no).
 ASSESSMENTS = {
@@ -109,13 +78,6 @@ DUPLICATE_ID_MESSAGE = ("该身份证号码已在全市人员信息库中登记�
                         "请联系您所在乡镇（街道）服务站核实处理。")
 
 # Issue 4: import batches, exports, baselines.
-from app.persons.models import ImportStatus  # noqa: E402
-
-ENUM_LABELS[ImportStatus] = {
-    ImportStatus.PREVIEWED: "待确认",
-    ImportStatus.COMMITTED: "已导入",
-    ImportStatus.FAILED: "导入失败",
-}
 AUDIT_ACTION_LABELS.update({
     "person_import_preview": "预览导入",
     "person_import": "批量导入",
@@ -123,4 +85,25 @@ AUDIT_ACTION_LABELS.update({
     "person_export_unmasked": "导出名单（含完整证件号）",
     "person_baseline_enter": "填报基数",
     "person_baseline_compute": "统计基数",
+    "data_keys_rotated": "更换数据加密密钥",
 })
+
+# Keys the person operations write into audit entries beyond the fields above.
+AUDIT_FIELD_LABELS = {
+    "village": "户籍所在村（社区）",
+    "rows": "行数",
+    "filters": "筛选条件",
+    "new": "新增",
+    "updated": "更新",
+    "unchanged": "无变化",
+    "refused": "拒绝",
+    "year": "年度",
+    "value": "基数",
+    "values": "各县（市、区）基数",
+    "source_date": "基数日期",
+    "source": "来源",
+    "entered_by": "填报人",
+    "programme": "补贴项目",
+    "criteria": "待补充的条件",
+    "case": "服务档案",
+}

@@ -14,53 +14,45 @@ Indexes serve the hot paths of a million-row library (docs/persons.md):
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, UTCDateTime, VersionMixin, ascii_key, str_enum
+from app.core.enums import LabeledEnum
 from app.extensions import db
 from app.regions.models import Region, RegionOwnedMixin
 
 
-class _Labelled(str, Enum):
-    @property
-    def label(self) -> str:
-        from app.persons.labels import ENUM_LABELS
-
-        return ENUM_LABELS[type(self)][self]
+class Gender(LabeledEnum):
+    MALE = "male", "男"
+    FEMALE = "female", "女"
 
 
-class Gender(_Labelled):
-    MALE = "male"
-    FEMALE = "female"
+class PersonSource(LabeledEnum):
+    BIGDATA = "bigdata", "大数据比对"
+    SURVEY = "survey", "入户调查"
+    SELF = "self", "个人自主填报"
 
 
-class PersonSource(_Labelled):
-    BIGDATA = "bigdata"  # 大数据比对
-    SURVEY = "survey"  # 入户调查
-    SELF = "self"  # 个人自主填报
+class PersonStatus(LabeledEnum):
+    WORKING_OUTSIDE = "working_outside", "在外务工"
+    RETURNED = "returned", "已返乡"
+    INCOMER = "incomer", "入乡"
+    FOUNDED = "founded", "已创业"
 
 
-class PersonStatus(_Labelled):
-    WORKING_OUTSIDE = "working_outside"  # 在外务工
-    RETURNED = "returned"  # 已返乡
-    INCOMER = "incomer"  # 入乡
-    FOUNDED = "founded"  # 已创业
+class Intention(LabeledEnum):
+    NONE = "none", "无"
+    CONSIDERING = "considering", "考虑中"
+    FIRM = "firm", "明确"
 
 
-class Intention(_Labelled):
-    NONE = "none"
-    CONSIDERING = "considering"
-    FIRM = "firm"
-
-
-class BusinessForm(_Labelled):
-    INDIVIDUAL = "individual"  # 个体
-    ENTERPRISE = "enterprise"  # 企业
-    COOPERATIVE = "cooperative"  # 合作社
-    FAMILY_FARM = "family_farm"  # 家庭农场
+class BusinessForm(LabeledEnum):
+    INDIVIDUAL = "individual", "个体"
+    ENTERPRISE = "enterprise", "企业"
+    COOPERATIVE = "cooperative", "合作社"
+    FAMILY_FARM = "family_farm", "家庭农场"
 
 
 ID_PURPOSE = "person.id_number"
@@ -178,10 +170,10 @@ class PersonNameKey(db.Model):
 # Issue 4: import batches and year-end baselines (docs/person-scale.md)
 
 
-class ImportStatus(_Labelled):
-    PREVIEWED = "previewed"  # checked, waiting for the importer to commit
-    COMMITTED = "committed"
-    FAILED = "failed"
+class ImportStatus(LabeledEnum):
+    PREVIEWED = "previewed", "待确认"  # checked, waiting for the importer to commit
+    COMMITTED = "committed", "已导入"
+    FAILED = "failed", "导入失败"
 
 
 class PersonImport(TimestampMixin, db.Model):

@@ -184,7 +184,7 @@ def parse_filters(args: Mapping[str, Any]) -> tuple[PersonFilters, dict[str, lis
             try:
                 setattr(filters, name, enum_cls(value))
             except ValueError:
-                bad(name, "取值应为 " + "、".join(m.value for m in enum_cls) + " 之一。")
+                bad(name, f"取值应为 {enum_cls.describe()} 之一。")
     sanyou = args.get("sanyou")
     if isinstance(sanyou, bool):
         filters.sanyou = sanyou
@@ -210,7 +210,7 @@ def parse_filters(args: Mapping[str, Any]) -> tuple[PersonFilters, dict[str, lis
     if archived in ARCHIVED_CHOICES:
         filters.archived = archived
     else:
-        bad("archived", "取值应为 active、archived 或 all 之一。")
+        bad("archived", "取值应为 在库人员（active）、已归档（archived）、全部（all） 之一。")
     q = text("q")
     if len(q) > 64:
         bad("q", "姓名查询不能超过 64 个字。")

@@ -7,24 +7,19 @@ plain equality. Moving a unit rewrites both for its whole subtree (`operations.m
 """
 from __future__ import annotations
 
-from enum import Enum
-
 from sqlalchemy import ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, ascii_key, str_enum
+from app.core.enums import LabeledEnum
 from app.extensions import db
 
 
-class RegionLevel(str, Enum):
-    CITY = "city"
-    COUNTY = "county"
-    TOWNSHIP = "township"
-    VILLAGE = "village"
-
-    @property
-    def label(self) -> str:
-        return LEVEL_LABELS[self]
+class RegionLevel(LabeledEnum):
+    CITY = "city", "市"
+    COUNTY = "county", "县（市、区）"
+    TOWNSHIP = "township", "乡镇（街道）"
+    VILLAGE = "village", "村（社区）"
 
     @property
     def depth(self) -> int:
@@ -32,12 +27,6 @@ class RegionLevel(str, Enum):
 
 
 LEVEL_ORDER = [RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]
-LEVEL_LABELS = {
-    RegionLevel.CITY: "市",
-    RegionLevel.COUNTY: "县（市、区）",
-    RegionLevel.TOWNSHIP: "乡镇（街道）",
-    RegionLevel.VILLAGE: "村（社区）",
-}
 
 
 class Region(TimestampMixin, db.Model):

@@ -94,5 +94,5 @@ def check(programme: Programme, person, business=None, as_of: date | None = None
     if programme.code == "guaranteed_loan" and facts.loan is not None:
         amount = rules.loan_cap(params, facts.loan.borrower_type, facts.loan.partners)
     return rules.evaluate(programme.criteria, facts, params, version.sources or {},
-                          seed_clause=programme.seed_clause or "", rule_version=version.label,
+                          seed_clause=programme.seed_clause or "", rule_version=version.full_label,
                           rule_version_id=version.id, amount=amount)

@@ -9,7 +9,6 @@ from typing import Any
 import xlsxwriter
 
 from app.core import clock
-from app.subsidies.labels import BORROWER_LABELS
 from app.subsidies.proactive import BUCKET_LABELS
 
 
@@ -56,7 +55,7 @@ def schedule_xlsx(loan: Any, schedule: Any, user: Any) -> bytes:
     money = book.add_format({"num_format": "#,##0.00"})
     sheet.write(0, 0, f"创业担保贷款贴息计划（贷款 #{loan.id}）", bold)
     sheet.write(1, 0, _stamp(user))
-    info = [("借款人", loan.person.name), ("借款人类型", BORROWER_LABELS[loan.borrower_type]),
+    info = [("借款人", loan.person.name), ("借款人类型", loan.borrower_type.label),
             ("贷款金额（元）", f"{loan.amount:,}"), ("期限（月）", str(loan.term_months)), ("贷款银行", loan.lender),
             ("合同日期", loan.contract_on.isoformat()), ("合同年利率", f"{loan.rate_bp / 100:.2f}%"),
             ("合同日前一年期 LPR（锁定）", f"{schedule.lpr_bp / 100:.2f}%"),

@@ -1,29 +1,6 @@
-"""Chinese labels of the subsidy domain (one place)."""
-from app.subsidies.models import AppState, AttachmentKind, BorrowerType, DeciderLevel, LoanStatus
+"""Chinese labels of the subsidy domain: transition titles and audit actions (one place).
 
-STATE_LABELS = {
-    AppState.SUBMITTED: "已提交",
-    AppState.TOWNSHIP_REVIEWED: "乡镇初审",
-    AppState.APPROVED: "已批准",
-    AppState.REJECTED: "已驳回",
-    AppState.RETURNED: "退回补正",
-    AppState.PUBLICISED: "公示",
-    AppState.PAID: "已拨付",
-}
-STATE_TONES = {
-    AppState.SUBMITTED: "primary", AppState.TOWNSHIP_REVIEWED: "info", AppState.APPROVED: "success",
-    AppState.REJECTED: "danger", AppState.RETURNED: "warning", AppState.PUBLICISED: "success",
-    AppState.PAID: "dark",
-}
-BORROWER_LABELS = {BorrowerType.INDIVIDUAL: "个人", BorrowerType.PARTNERSHIP: "合伙创业",
-                   BorrowerType.SMALL_MICRO: "小微企业"}
-LOAN_STATUS_LABELS = {LoanStatus.APPLIED: "申请", LoanStatus.APPROVED: "审批", LoanStatus.DISBURSED: "放款",
-                      LoanStatus.REPAYING: "还款中", LoanStatus.REPAID: "还清", LoanStatus.OVERDUE: "逾期"}
-ATTACHMENT_LABELS = {AttachmentKind.LICENSE: "营业执照", AttachmentKind.JOBS_PROOF: "带动就业证明",
-                     AttachmentKind.BANK_ACCOUNT: "收款银行账户", AttachmentKind.OTHER: "其他材料"}
-DECIDER_LABELS = {DeciderLevel.COUNTY: "县级审批", DeciderLevel.CITY: "市级审批"}
-ENUM_LABELS = {AppState: STATE_LABELS, BorrowerType: BORROWER_LABELS, LoanStatus: LOAN_STATUS_LABELS,
-               AttachmentKind: ATTACHMENT_LABELS, DeciderLevel: DECIDER_LABELS}
+Enum members carry their own labels (`app.core.enums.LabeledEnum`)."""
 
 # Timeline titles and audit actions of the transitions.
 ACTION_TITLES = {
@@ -45,4 +22,53 @@ AUDIT_ACTION_LABELS = {
     "loan_updated": "修改担保贷款",
     "collect_data_requested": "生成补充资料任务",
     "programme_options_updated": "修改办理环节",
+    "subsidy_records_merged": "人员合并后并入补贴记录",
+    "proactive_exported": "导出主动服务名单",
+}
+
+# Audit entries of applications, loans, programmes and rule versions: field -> label. Parameter
+# keys of rule versions are named by `app.subsidies.params`.
+FIELD_LABELS = {
+    "id": "编号",
+    "village_id": "所在村（社区）",
+    "township_id": "乡镇（街道）",
+    "county_id": "县（市、区）",
+    "programme": "补贴项目",
+    "programme_id": "补贴项目",
+    "rule_version_id": "参数版本",
+    "person_id": "人员",
+    "business_id": "经营主体",
+    "loan_id": "创业担保贷款",
+    "state": "办理状态",
+    "check": "核验结果",
+    "criteria": "条件",
+    "case": "服务档案",
+    "amount": "金额（元）",
+    "submitted_on": "提交日期",
+    "submitted_by_id": "提交人",
+    "reviewed_by_id": "初审人",
+    "reviewed_on": "初审日期",
+    "decided_by_id": "决定人",
+    "decided_on": "决定日期",
+    "reason": "原因",
+    "publicity_until": "公示截止日期",
+    "paid_on": "拨付日期",
+    "paid_amount": "拨付金额（元）",
+    "voucher_no": "拨付凭证号",
+    "note": "备注",
+    "attachment": "附件",
+    "rows": "行数",
+    "borrower_type": "借款人类型",
+    "partners": "合伙人数",
+    "term_months": "期限（个月）",
+    "lender": "贷款银行",
+    "contract_on": "合同日期",
+    "rate_bp": "贷款利率（基点）",
+    "lpr_bp": "LPR（基点）",
+    "status": "贷款状态",
+    "overdue_periods": "逾期期数",
+    "effective_from": "生效日期",
+    "params": "参数",
+    "township_review": "需要乡镇初审",
+    "publicity_days": "公示工作日",
 }

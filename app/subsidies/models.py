@@ -13,60 +13,52 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, UTCDateTime, VersionMixin, str_enum, utcnow
+from app.core.enums import LabeledEnum
 from app.extensions import db
 from app.persons.models import Person
 from app.regions.models import RegionOwnedMixin
 
 
-class _Labelled(str, Enum):
-    @property
-    def label(self) -> str:
-        from app.subsidies.labels import ENUM_LABELS
-
-        return ENUM_LABELS[type(self)][self]
+class DeciderLevel(LabeledEnum):
+    COUNTY = "county", "县级审批"
+    CITY = "city", "市级审批"
 
 
-class DeciderLevel(_Labelled):
-    COUNTY = "county"
-    CITY = "city"
+class AppState(LabeledEnum):
+    SUBMITTED = "submitted", "已提交"
+    TOWNSHIP_REVIEWED = "township_reviewed", "乡镇初审"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "已驳回"
+    RETURNED = "returned", "退回补正"
+    PUBLICISED = "publicised", "公示"
+    PAID = "paid", "已拨付"
 
 
-class AppState(_Labelled):
-    SUBMITTED = "submitted"
-    TOWNSHIP_REVIEWED = "township_reviewed"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    RETURNED = "returned"
-    PUBLICISED = "publicised"
-    PAID = "paid"
+class BorrowerType(LabeledEnum):
+    INDIVIDUAL = "individual", "个人"
+    PARTNERSHIP = "partnership", "合伙创业"
+    SMALL_MICRO = "small_micro", "小微企业"
 
 
-class BorrowerType(_Labelled):
-    INDIVIDUAL = "individual"
-    PARTNERSHIP = "partnership"  # 合伙创业
-    SMALL_MICRO = "small_micro"  # 小微企业
+class LoanStatus(LabeledEnum):
+    APPLIED = "applied", "申请"
+    APPROVED = "approved", "审批"
+    DISBURSED = "disbursed", "放款"
+    REPAYING = "repaying", "还款中"
+    REPAID = "repaid", "还清"
+    OVERDUE = "overdue", "逾期"
 
 
-class LoanStatus(_Labelled):
-    APPLIED = "applied"  # 申请
-    APPROVED = "approved"  # 审批
-    DISBURSED = "disbursed"  # 放款
-    REPAYING = "repaying"  # 还款中
-    REPAID = "repaid"  # 还清
-    OVERDUE = "overdue"  # 逾期
-
-
-class AttachmentKind(_Labelled):
-    LICENSE = "license"  # 营业执照
-    JOBS_PROOF = "jobs_proof"  # 带动就业证明
-    BANK_ACCOUNT = "bank_account"  # 收款账户
-    OTHER = "other"
+class AttachmentKind(LabeledEnum):
+    LICENSE = "license", "营业执照"
+    JOBS_PROOF = "jobs_proof", "带动就业证明"
+    BANK_ACCOUNT = "bank_account", "收款银行账户"
+    OTHER = "other", "其他材料"
 
 
 class Programme(db.Model):
@@ -113,7 +105,14 @@ class RuleVersion(db.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.programme.code} v{self.version_no}（{self.effective_from.isoformat()} 起）"
+        """第1版（2020年1月1日起）"""
+        day = self.effective_from
+        return f"第{self.version_no}版（{day.year}年{day.month}月{day.day}日起）"
+
+    @property
+    def full_label(self) -> str:
+        """一次性创业补贴 第1版（2020年1月1日起）"""
+        return f"{self.programme.name} {self.label}"
 
 
 class Loan(RegionOwnedMixin, TimestampMixin, VersionMixin, db.Model):

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import audit, clock
 from app.core.access import subsidies as access
-from app.core.errors import BadRequest, Conflict, FieldErrors, Forbidden, check_version
+from app.core.errors import BadRequest, Conflict, FieldErrorCollector, FieldErrors, Forbidden, check_version
 from app.core.validators import has_unsafe_chars
 from app.extensions import db
 from app.subsidies import eligibility, rules, schedule, workflow
@@ -42,6 +42,7 @@ from app.subsidies.models import (
     Programme,
     RuleVersion,
 )
+from app.subsidies.params import PARAMETERS
 
 REASON_LIMIT = 500
 MAX_AMOUNT = 100_000_000
@@ -72,26 +73,15 @@ def set_parameters(actor: Any, programme: Programme, params: dict[str, Any], eff
     if not access.can_manage_programmes(actor):
         raise Forbidden()
     current = eligibility.version_in_force(programme, effective_from)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrorCollector()
     merged = dict(current.params or {})
     for key, value in params.items():
-        if key not in merged:
-            errors.setdefault(key, []).append("不是该项目的参数。")
+        declared = PARAMETERS.get(key)
+        if key not in merged or declared is None:
+            errors.add(key, f"{programme.name}没有“{key}”这一参数。")
             continue
-        if value is None or value == "":
-            merged[key] = None
-            continue
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            errors.setdefault(key, []).append("应为整数。")
-            continue
-        if not 0 <= number <= MAX_AMOUNT:
-            errors.setdefault(key, []).append("数值超出允许范围。")
-            continue
-        merged[key] = number
-    if errors:
-        raise FieldErrors(fields=errors)
+        merged[key] = declared.parse(value, errors)
+    errors.raise_if_any()
     same_day = db.session.scalar(select(RuleVersion).where(RuleVersion.programme_id == programme.id,
                                                            RuleVersion.effective_from == effective_from))
     if same_day is not None:
@@ -102,7 +92,7 @@ def set_parameters(actor: Any, programme: Programme, params: dict[str, Any], eff
         before = dict(same_day.params)
         same_day.params = merged
         same_day.note = note
-        audit.record("rule_version_updated", same_day, actor=actor, changes={"params": [before, merged]})
+        audit.record("rule_version_updated", same_day, actor=actor, changes=_param_changes(before, merged))
         db.session.flush()
         return same_day
     last_no = db.session.scalar(select(RuleVersion.version_no).where(RuleVersion.programme_id == programme.id)
@@ -112,9 +102,15 @@ def set_parameters(actor: Any, programme: Programme, params: dict[str, Any], eff
     db.session.add(version)
     db.session.flush()
     audit.record("rule_version_created", version, actor=actor,
-                 changes={"programme": [None, programme.code], "effective_from": [None, effective_from.isoformat()],
-                          "params": [current.params, merged]})
+                 changes={"programme": [None, programme.name], "effective_from": [None, effective_from.isoformat()],
+                          **_param_changes(current.params, merged)})
     return version
+
+
+def _param_changes(before: dict | None, after: dict) -> dict[str, list[Any]]:
+    """`{key: [old, new]}` of the parameters that changed (the audit page names them by label)."""
+    before = before or {}
+    return {k: [before.get(k), after.get(k)] for k in PARAMETERS if before.get(k) != after.get(k)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -529,7 +525,7 @@ def add_attachment(actor: Any, application: Application, kind: str, upload: Uplo
     db.session.add(attachment)
     db.session.flush()
     audit.record("application_attachment_added", application, actor=actor,
-                 changes={"attachment": [None, f"{kind_value.value}: {attachment.filename} ({attachment.size} B)"]})
+                 changes={"attachment": [None, f"{kind_value.label}：{attachment.filename}（{attachment.size:,} 字节）"]})
     return attachment
 
 

@@ -14,13 +14,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from app.persons.models import PersonStatus
+from app.subsidies.models import LoanStatus
+
 PASSED, FAILED, MISSING = "passed", "failed", "missing"
 ELIGIBLE, INELIGIBLE, INCOMPLETE = "eligible", "ineligible", "incomplete"
 STATUS_LABELS = {ELIGIBLE: "符合条件", INELIGIBLE: "不符合条件", INCOMPLETE: "资料不全"}
 RESULT_LABELS = {PASSED: "符合", FAILED: "不符合", MISSING: "缺少数据"}
 
 RETURNEE_STATUSES = {"returned", "incomer", "founded"}
-PERSON_STATUS_LABELS = {"working_outside": "在外务工", "returned": "已返乡", "incomer": "入乡", "founded": "已创业"}
 
 
 def add_months(day: date, months: int) -> date:
@@ -118,7 +120,7 @@ def _yes(value: bool | None) -> str:
 @criterion("returnee", "返乡入乡人员")
 def _returnee(f: Facts, p: dict):
     status = f.person.status
-    actual = PERSON_STATUS_LABELS.get(status, status)
+    actual = PersonStatus.label_of(status)
     required = "已返乡 / 入乡 / 已创业"
     if status in RETURNEE_STATUSES:
         return PASSED, actual, required, "创办人属于返乡入乡人员。", None
@@ -264,8 +266,8 @@ def _loan_disbursed(f: Facts, p: dict):
     if f.loan is None:
         return MISSING, "未关联贷款", required, "需要关联一笔创业担保贷款。", None
     if f.loan.status in ("disbursed", "repaying", "repaid", "overdue"):
-        return PASSED, f.loan.status, required, "贷款已发放，可按期计算贴息。", None
-    return FAILED, f.loan.status, required, "贷款尚未发放，暂不能贴息。", None
+        return PASSED, LoanStatus.label_of(f.loan.status), required, "贷款已发放，可按期计算贴息。", None
+    return FAILED, LoanStatus.label_of(f.loan.status), required, "贷款尚未发放，暂不能贴息。", None
 
 
 @dataclass

@@ -16,6 +16,8 @@ from app.subsidies.models import DeciderLevel, LprRate, Programme, RuleVersion
 
 SEED = "宜昌市支持农民工等人员返乡创业工作方案"
 FIRST_EFFECTIVE = date(2020, 1, 1)
+# Shown on the programmes page as the first version's note (users read where the defaults come from).
+SEED_NOTE = "默认参数（市级工作方案）"
 
 # code, name, decider, one-time, needs business, criteria, seed clause, params, sources
 PROGRAMMES = [
@@ -74,7 +76,7 @@ def seed() -> int:
         db.session.add(programme)
         db.session.flush()
         db.session.add(RuleVersion(programme_id=programme.id, version_no=1, effective_from=FIRST_EFFECTIVE,
-                                   params=params, sources=sources, note="默认参数（DOMAIN.md §6）"))
+                                   params=params, sources=sources, note=SEED_NOTE))
         added += 1
     kinds = set(db.session.scalars(select(BusinessKindSetting.code)))
     for kind in BusinessKind:

@@ -24,7 +24,7 @@ from app.persons import sections
 from app.persons.models import Person
 from app.subsidies import eligibility, export, integration, panels, proactive  # noqa: F401  (timeline source, panels)
 from app.subsidies import operations as ops
-from app.subsidies.labels import ATTACHMENT_LABELS, AUDIT_ACTION_LABELS
+from app.subsidies import params as programme_params
 from app.subsidies.models import (
     Application,
     AppState,
@@ -100,7 +100,7 @@ def application_new():
             flash("申请已提交。", "success")
             return redirect(url_for("subsidies.application_detail", application_id=application.id))
     return render_template("subsidies/application_new.html", programme=programme, person=person, business=business,
-                           check=check, errors=errors, kinds=ATTACHMENT_LABELS), 422 if errors else 200
+                           check=check, errors=errors, kinds={k: k.label for k in AttachmentKind}), 422 if errors else 200
 
 
 def _uploads() -> list[tuple[str, ops.Upload]]:
@@ -139,8 +139,8 @@ def application_detail(application_id: int):
         and access.can_submit_application(user, application.person, application.business),
     }
     return render_template("subsidies/application_detail.html", a=application, attachments=attachments, can=can,
-                           live=live, kinds=ATTACHMENT_LABELS, today=clock.today(),
-                           history=audit.history("application", application.id), action_labels=AUDIT_ACTION_LABELS)
+                           live=live, kinds={k: k.label for k in AttachmentKind}, today=clock.today(),
+                           history=audit.history("application", application.id))
 
 
 def _seen_version() -> int | None:
@@ -247,7 +247,7 @@ def programmes():
         versions = list(db.session.scalars(select(RuleVersion).where(RuleVersion.programme_id == p.id)
                                            .order_by(RuleVersion.effective_from.desc())))
         items.append((p, versions, eligibility.version_in_force(p, clock.today())))
-    return render_template("subsidies/programmes.html", items=items,
+    return render_template("subsidies/programmes.html", items=items, parameters=programme_params,
                            can_manage=access.can_manage_programmes(current_user), today=clock.today())
 
 
@@ -268,11 +268,11 @@ def programme_version(code: str):
         version = ops.set_parameters(current_user, programme, params, effective, note=request.form.get("note"))
     except (FieldErrors, Conflict) as error:
         db.session.rollback()
-        messages = [f"{k}：{'；'.join(v)}" for k, v in error.fields.items()] or [error.message]
+        messages = [m for found in error.fields.values() for m in found] or [error.message]
         flash("未保存：" + "；".join(messages), "danger")
         return redirect(url_for("subsidies.programmes")), 303
     db.session.commit()
-    flash(f"已保存参数版本 v{version.version_no}（{version.effective_from.isoformat()} 起生效）。", "success")
+    flash(f"已保存参数：{version.full_label}。", "success")
     return redirect(url_for("subsidies.programmes"))
 
 
@@ -335,7 +335,7 @@ def loan_detail(loan_id: int):
     loan = _load_loan(loan_id)
     return render_template("subsidies/loan.html", loan=loan, schedule=ops.loan_schedule(loan),
                            can_edit=access.can_edit_loan(current_user, loan), statuses=list(LoanStatus),
-                           history=audit.history("loan", loan.id), action_labels=AUDIT_ACTION_LABELS)
+                           history=audit.history("loan", loan.id))
 
 
 @bp.route("/loans/<int:loan_id>/schedule.xlsx")

@@ -219,7 +219,9 @@ def test_city_admin_adds_a_rule_version_on_the_programmes_page(login_as):
     response = city.get("/subsidies/programmes")
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page[page.find("<main"):][:800]
-    assert "新增参数版本" in page and "min_operating_months" in page, page[page.find("<main"):][:1500]
+    assert "新增参数版本" in page and "正常经营月数（不少于）（个月）" in page, page[page.find("<main"):][:1500]
+    assert "补贴金额：5,000 元" in page and "第1版（现行）" in page and "默认参数（市级工作方案）" in page
+    assert "amount =" not in page and "DOMAIN.md" not in page
     effective = (clock.today() + timedelta(days=30)).isoformat()
     response = city.post("/subsidies/programmes/startup_once/versions",
                          data={"param_amount": "6000", "effective_from": effective, "note": "2027 年标准"})
@@ -228,6 +230,7 @@ def test_city_admin_adds_a_rule_version_on_the_programmes_page(login_as):
     assert version.params["amount"] == 6000 and version.version_no == 2
     bad = city.post("/subsidies/programmes/startup_once/versions", data={"param_amount": "x", "effective_from": effective})
     assert bad.status_code == 303
+    assert "补贴金额（元）应为 0 到 10,000,000 之间的整数。" in city.get("/subsidies/programmes").get_data(as_text=True)
     assert "新增参数版本" not in login_as("demo_county").get("/subsidies/programmes").get_data(as_text=True)
 
 

@@ -26,7 +26,7 @@ def test_submission_stores_the_check_as_decision_record():
     assert application.state == AppState.SUBMITTED
     record = application.submission_check
     assert record["status"] == "eligible" and record["amount"] == 5000
-    assert record["rule_version"].startswith("startup_once v1")
+    assert record["rule_version"] == "一次性创业补贴 第1版（2020年1月1日起）"
     assert [c["code"] for c in record["criteria"]] == programme_by_code("startup_once").criteria
     assert application.county_id == business.county_id and application.village_id == business.village_id
 

@@ -1,30 +1,16 @@
-"""Roles (DOMAIN.md §1) and their Chinese labels."""
+"""Roles (DOMAIN.md §1) with their Chinese labels."""
 from __future__ import annotations
 
-from enum import Enum
+from app.core.enums import LabeledEnum
 
 
-class Role(str, Enum):
-    VILLAGE_STAFF = "village_staff"
-    TOWNSHIP_STAFF = "township_staff"
-    COUNTY_OFFICER = "county_officer"
-    CITY_ADMIN = "city_admin"
-    SPECIALIST = "specialist"
-    MENTOR = "mentor"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.VILLAGE_STAFF: "村级服务点",
-    Role.TOWNSHIP_STAFF: "乡镇服务站",
-    Role.COUNTY_OFFICER: "县级服务中心",
-    Role.CITY_ADMIN: "市人社局（市级）",
-    Role.SPECIALIST: "服务专员",
-    Role.MENTOR: "创业导师",
-}
+class Role(LabeledEnum):
+    VILLAGE_STAFF = "village_staff", "村级服务点"
+    TOWNSHIP_STAFF = "township_staff", "乡镇服务站"
+    COUNTY_OFFICER = "county_officer", "县级服务中心"
+    CITY_ADMIN = "city_admin", "市人社局（市级）"
+    SPECIALIST = "specialist", "服务专员"
+    MENTOR = "mentor", "创业导师"
 
 # Roles whose scope is the subtree of the user's home region.
 REGION_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_OFFICER, Role.CITY_ADMIN})
