@@ -132,3 +132,9 @@ def test_tel_link_only_where_the_full_phone_is_shown(demo, login_as):
     bare = create_case(specialist="demo_specialist", person=create_person(user("demo_city")))
     html = client.post(f"/cases/{bare.id}/phone").get_data(as_text=True)
     assert "tel:" not in html and "未登记" in html
+
+
+def test_api_name_search(demo, login_as):
+    items = login_as("demo_village").get("/api/v1/cases?q=wf").get_json()["items"]
+    assert [i["person"]["name"] for i in items] == ["王芳"]
+    assert login_as("demo_village").get("/api/v1/cases?q=" + "张" * 65).status_code == 422
