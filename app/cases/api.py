@@ -38,7 +38,9 @@ class CaseCreateSchema(Schema):
 
 class CaseListArgs(Schema):
     stage = fields.String(metadata={"enum": [s.value for s in CaseStage], "description": "阶段；缺省为所有未结案"})
-    overdue = fields.Boolean(metadata={"description": "true 仅逾期未跟进 / false 仅未逾期"})
+    overdue = fields.Boolean(metadata={"description": "true 仅逾期未跟进 / false 仅未逾期（读取者的时钟：专员、导师本人的；"
+                                                      "辖区人员为专员或导师的）"})
+    q = fields.String(metadata={"description": "人员姓名：汉字或拼音（如 zw），仅在可见范围内"})
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
     cursor = fields.String(metadata={"description": "上一页返回的 next_cursor"})
 

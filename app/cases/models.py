@@ -5,7 +5,8 @@
   region columns live on the `cases` row itself, indexed, so work queues and the dashboard are
   queries, not loops.
 - `CaseRequest`: a village clerk's request for a case; the township opens or declines it.
-- `CaseAssignment`: history of specialist / mentor assignments (who, when, why, replacing whom).
+- `CaseAssignment`: history of specialist / mentor assignments (who, when, why, replacing whom)
+  and when the assignee first opened the case after it (`seen_at`, the "新分派给我" queue).
 - `CaseStageChange`: history of stage transitions (who, when, why).
 - `CaseLog`: visit logs and mentor notes. Nothing is deleted or edited: a revision (mentor, 24 h)
   or a correction is a new row pointing at the row it supersedes (`supersedes_id`).
@@ -176,6 +177,8 @@ class CaseAssignment(db.Model):
     reason: Mapped[str | None] = mapped_column(String(500))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When the assignee first opened the case after this assignment (None: still "新分派给我").
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User", foreign_keys=[user_id])
     previous_user = relationship("User", foreign_keys=[previous_user_id])

@@ -782,3 +782,23 @@ def reveal_phone(actor, case: Case) -> str | None:
     db.session.flush()
     return phone
 
+
+
+# ---------------------------------------------------------------------------------------------
+# "新分派给我": the assignee has opened the case
+
+
+def mark_assignment_seen(actor, case: Case) -> int:
+    """The assigned specialist or mentor opened the case: their assignments to it stop being new
+    (the home queue "新分派给我"). Returns how many assignment rows this marked (0 for anyone
+    else, or when already seen). A read receipt on the assignment rows, not a change to the case:
+    no audit row, and the case's version is untouched (a conditional UPDATE, so two tabs opening
+    the case at once mark it once)."""
+    if not access.is_assignee(actor, case):
+        return 0
+    result = db.session.execute(
+        update(CaseAssignment)
+        .where(CaseAssignment.case_id == case.id, CaseAssignment.user_id == actor.id, CaseAssignment.seen_at.is_(None))
+        .values(seen_at=clock.now())
+        .execution_options(synchronize_session=False))
+    return result.rowcount or 0

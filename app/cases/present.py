@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from app.cases import queries
 from app.cases.models import Case, CaseAssignment, ServiceItem
 from app.cases.timeline import TimelineEntry, timeline
 from app.codes import operations as codes
@@ -43,6 +44,20 @@ def person_summary(user: Any, case: Case, full_phone: str | None = None) -> dict
         summary["is_sanyou"] = person.is_sanyou
         summary["capital_need"] = person.capital_need
     return summary
+
+
+def row_dues(user: Any, case: Case, queue: str = "") -> list[queries.Due]:
+    """The labelled due dates a list row (or queue row) shows: the clocks its filter reads."""
+    if not case.is_open:
+        return []
+    return queries.dues(case, queries.queue_clocks(queue, user, case))
+
+
+def case_dues(case: Case) -> dict[str, queries.Due]:
+    """Every clock of the case page, by clock value (each shown beside its owner)."""
+    if not case.is_open:
+        return {}
+    return {d.clock.value: d for d in queries.dues(case, tuple(queries.Clock))}
 
 
 def iso(value: Any) -> Any:
@@ -95,7 +110,10 @@ def case_json(user: Any, case: Case, *, detail: bool = False, full_phone: str | 
         "mentor_due_on": case.mentor_due_on,
         "village_due_on": case.village_due_on,
         "next_due_on": case.next_due_on,
-        "overdue": bool(case.next_due_on and case.next_due_on < clock.today()),
+        # Overdue as the viewer's list filter `overdue=true` reads it, and the dates it reads.
+        "overdue": queries.is_overdue(user, case),
+        "dues": [{"clock": d.clock.value, "clock_label": d.label, "due_on": d.on, "overdue": d.is_overdue}
+                 for d in row_dues(user, case)],
         "version": case.version,
     }
     if detail:
@@ -110,5 +128,5 @@ def case_json(user: Any, case: Case, *, detail: bool = False, full_phone: str | 
         out["assignments"] = [{"role": a.role.value, "user": _user_json(a.user)["username"],
                                "previous": a.previous_user.username if a.previous_user else None,
                                "reason": a.reason, "at": a.at} for a in history]
-        out["timeline"] = [entry_json(e) for e in timeline(case)]
+        out["timeline"] = [entry_json(e) for e in timeline(case, user)]
     return iso(out)

@@ -3,7 +3,9 @@
 Built-in entries: visit logs and mentor notes (revisions and corrections shown as new entries
 that reference the one they supersede), stage changes, assignments and service item changes.
 Other domains add theirs with `register_source(fn)`, where `fn(case) -> Iterable[TimelineEntry]`
-(subsidy applications, businesses …); `timeline(case)` merges them all, oldest first.
+(subsidy applications, businesses …); `timeline(case)` merges them all, oldest first. An entry
+that links to a page names what it opens (`opens=(endpoint, record)`); `timeline(case, viewer)`
+keeps the link only for a viewer who may open that page (a mentor sees the entry, not the link).
 """
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ class TimelineEntry:
     url: str | None = None
     # Built-in entries carry extra structured data for the case page and the API.
     data: dict = field(default_factory=dict)
+    # What `url` opens: (endpoint, record). A viewer sees the link only when
+    # `access.links.can_open(viewer, endpoint, record)`; a url without it is never shown.
+    opens: tuple[str, Any] | None = None
 
 
 def register_source(fn: Source) -> Source:
@@ -138,9 +143,22 @@ def db_scalars(stmt):
 BUILT_IN: tuple[Source, ...] = (_log_entries, _stage_entries, _assignment_entries, _service_entries)
 
 
-def timeline(case: Any) -> list[TimelineEntry]:
-    """Every entry of the case, built-in and registered, in chronological order."""
+def _for_viewer(entry: TimelineEntry, viewer: Any) -> TimelineEntry:
+    from dataclasses import replace
+
+    from app.core.access.links import can_open
+
+    if entry.url is None or (entry.opens is not None and can_open(viewer, *entry.opens)):
+        return entry
+    return replace(entry, url=None)
+
+
+def timeline(case: Any, viewer: Any = None) -> list[TimelineEntry]:
+    """Every entry of the case, built-in and registered, in chronological order. With a `viewer`,
+    links the viewer may not open are removed (the entries stay)."""
     entries: list[TimelineEntry] = []
     for source in (*BUILT_IN, *_SOURCES):
         entries.extend(source(case))
+    if viewer is not None:
+        entries = [_for_viewer(e, viewer) for e in entries]
     return sorted(entries, key=_sort_key)

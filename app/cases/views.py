@@ -23,7 +23,7 @@ from app.cases.forms import (
     StageForm,
 )
 from app.cases.models import Case, CaseLog, CaseRequest, CaseStage, ServiceItem, ServiceType
-from app.cases.present import person_summary
+from app.cases.present import case_dues, person_summary, row_dues
 from app.cases.timeline import timeline
 from app.cases.workflow import next_stages
 from app.core import audit, clock, nav
@@ -54,10 +54,12 @@ QUEUE_TITLES = {
     "overdue": "逾期未跟进的档案",
     "items_past_due": "超期未办结的服务事项",
     "reassign": "待重新分配（服务人员已停用）",
+    "new_assignments": "新分派给我",
+    "my_items_past_due": "我的个案逾期服务事项",
 }
 CASE_QUEUES = {"village_followups": queries.village_followups, "my_due": queries.my_due,
                "without_ones": queries.without_both_ones, "overdue": queries.overdue_cases,
-               "reassign": queries.reassignment_queue}
+               "reassign": queries.reassignment_queue, "new_assignments": queries.new_assignments}
 
 
 @bp.app_template_filter("service_label")
@@ -114,7 +116,8 @@ def index():
         cases, next_cursor = (page.items, page.next_cursor) if page else ([], None)
         title = "一人一档"
     return render_template("cases/list.html", cases=cases, title=title, queue=queue, filters=filters,
-                           next_cursor=next_cursor,
+                           next_cursor=next_cursor, row_dues=row_dues,
+                           sort_label=queries.list_sort(current_user).label, overdue_label=queries.overdue_label(current_user),
                            stages=list(CaseStage), today=clock.today(),
                            can_requests=access.can_view_requests(current_user)), 422 if filters.errors else 200
 
@@ -208,10 +211,11 @@ def _render_case(case: Case, full_phone: str | None = None, status: int = 200):
     stage_form.stage.choices = [("", "请选择")] + [(s.value, s.label) for s in next_stages(case.stage)]
     service_form = ServiceForm()
     service_form.service_type.choices = [("", "请选择")] + [(t.code, t.label) for t in ops.service_types()]
-    entries = timeline(case)
+    entries = timeline(case, current_user)
     return render_template(
         "cases/detail.html", case=case, person=person_summary(current_user, case, full_phone),
         full_phone=full_phone, items=_items(case), entries=list(reversed(entries)),
+        dues=case_dues(case),
         can=_can(case), stage_form=stage_form, service_form=service_form, action_form=ActionForm(),
         update_form=ServiceUpdateForm(), today=clock.today(),
         revisable={e.data["log_id"] for e in entries if "log_id" in e.data and not e.data.get("superseded")
@@ -224,7 +228,10 @@ def _render_case(case: Case, full_phone: str | None = None, status: int = 200):
 @bp.route("/<int:case_id>")
 @rule(VIEWERS, sample="case")
 def detail(case_id: int):
-    return _render_case(_load(case_id))
+    case = _load(case_id)
+    if ops.mark_assignment_seen(current_user, case):  # no longer "新分派给我"
+        db.session.commit()
+    return _render_case(case)
 
 
 @bp.route("/<int:case_id>/phone", methods=["POST"])
@@ -242,7 +249,8 @@ def phone(case_id: int):
 def print_view(case_id: int):
     case = _load(case_id)
     return render_template("cases/print.html", case=case, person=person_summary(current_user, case),
-                           items=_items(case), entries=timeline(case), today=clock.today(),
+                           items=_items(case), entries=timeline(case, current_user),
+                           dues=case_dues(case), today=clock.today(),
                            printed_by=current_user)
 
 

@@ -323,7 +323,8 @@ def _application_row(a: Application) -> list[Any]:
 def _case_row(c: Case) -> list[Any]:
     return [c.person.name, c.stage.label, c.opened_on.isoformat(),
             c.specialist.full_name if c.specialist else "未分配", c.mentor.full_name if c.mentor else "未分配",
-            c.next_due_on.isoformat() if c.next_due_on else None]
+            c.specialist_due_on.isoformat() if c.specialist_due_on else None,
+            c.mentor_due_on.isoformat() if c.mentor_due_on else None]
 
 
 def _register_lists() -> None:
@@ -338,7 +339,9 @@ def _register_lists() -> None:
         Sort("submitted", Application.submitted_on), Application.id,
         ["项目", "申请人", "状态", "金额（元）", "申请日期", "决定日期", "发放日期", "发放金额（元）"], _application_row)
     queries.LIST_KINDS["cases"] = ListKind(
-        Sort("opened", Case.opened_on), Case.id, ["服务对象", "阶段", "建档日期", "服务专员", "创业导师", "下次跟进期限"],
+        Sort("opened", Case.opened_on), Case.id, ["服务对象", "阶段", "建档日期", "服务专员", "创业导师",
+                                                       # Each "1"'s own clock, named (issue 12 §7).
+                                                       "专员联系期限", "导师辅导期限"],
         _case_row)
 
 

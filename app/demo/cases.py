@@ -4,7 +4,8 @@ to `clock.today()` (some contacts overdue), two pending requests, a case without
 秭归县 case awaiting assignment, and one case whose specialist has left (the reassignment queue).
 
 Events are written through the operations with the clock set to the day they happened, so the
-timeline and the stored due dates are what real use would have produced. Idempotent: nothing
+timeline and the stored due dates are what real use would have produced (an assignee who wrote a
+log has opened the case, so those assignments are no longer "新分派给我"). Idempotent: nothing
 is added once a demo person has a case.
 """
 from __future__ import annotations
@@ -69,6 +70,7 @@ class _Story:
     def visit(self, days_ago: int, by: str, content: str, method: str = "home_visit", needs=(),
               next_in: int | None = None) -> _Story:
         with self.at(days_ago):
+            ops.mark_assignment_seen(_user(by), self.case)  # an assignee writes from the case page
             ops.add_log(_user(by), self.case, {
                 "kind": "visit", "date": self.day(days_ago), "method": method, "content": content,
                 "needs": list(needs), "next_follow_up": self.day(days_ago - next_in) if next_in is not None else None})
@@ -76,6 +78,7 @@ class _Story:
 
     def note(self, days_ago: int, topic: str, content: str, advice: str = "", next_steps: str = "") -> _Story:
         with self.at(days_ago):
+            ops.mark_assignment_seen(_user("demo_mentor"), self.case)
             ops.add_log(_user("demo_mentor"), self.case, {
                 "kind": "mentor_note", "date": self.day(days_ago), "topic": topic, "content": content,
                 "advice": advice, "next_steps": next_steps})

@@ -49,6 +49,7 @@ def application_entries(case: Any) -> list[timeline.TimelineEntry]:
         entries.append(timeline.TimelineEntry(
             at=row.at, kind="subsidy", title=ACTION_TITLES[state], body=body, actor=row.username,
             url=url_for("subsidies.application_detail", application_id=application.id),
+            opens=("subsidies.application_detail", application),
             data={"application_id": application.id, "state": state, "programme": application.programme.code}))
     return entries
 

@@ -39,8 +39,11 @@ EXPECTED = {
     },
     "demo_village": {"requests": {"黄磊"}, "village_followups": {"单丽华", "曾伟", "陈静"}},
     "demo_village2": {"requests": {"孙强"}, "village_followups": {"徐丽"}},
-    "demo_specialist": {"my_due": {"单丽华", "徐丽"}},
-    "demo_mentor": {"my_due": {"王芳", "刘洋", "陈静", "赵敏"}},
+    # Issue 12 §7: "新分派给我" (assignments the assignee has not opened: the demo assignees opened
+    # the cases they wrote on) and the specialist's own overdue service items.
+    "demo_specialist": {"my_due": {"单丽华", "徐丽"}, "new_assignments": {"曾庆华", "徐丽"},
+                        "my_items_past_due": {"处理原雇员劳动关系"}},
+    "demo_mentor": {"my_due": {"王芳", "刘洋", "陈静", "赵敏"}, "new_assignments": {"曾伟", "陈静", "赵敏"}},
 }
 
 
