@@ -49,10 +49,10 @@ def test_reassignment_back_is_new_again(demo, login_as):
     login_as("demo_specialist").get(f"/cases/{case.id}")
     assert case.id not in _new("demo_specialist")
     township = user("demo_township")
-    ops.assign(township, case, specialist=other, reason="临时调整")
+    ops.assign(township, case, specialist=other, reason="临时调整", expected_version=case.version)
     db.session.commit()
     assert case.id not in _new("demo_specialist") and case.id in _new("spec_other")
-    ops.assign(township, case, specialist="demo_specialist", reason="调回")
+    ops.assign(township, case, specialist="demo_specialist", reason="调回", expected_version=case.version)
     db.session.commit()
     assert case.id in _new("demo_specialist") and case.id not in _new("spec_other")
 
