@@ -9,6 +9,7 @@ from app.cases import queries
 from app.cases.labels import STAGE_LABELS
 from app.core import clock
 from app.core.access import cases as access
+from app.core.templating import date_cn
 from app.main.panels import Panel, PanelItem, register
 from app.persons import sections
 
@@ -67,7 +68,7 @@ def case_panels(user: Any) -> list[Panel]:
         elif key == "items_past_due":
             items = [PanelItem(label=f"{i.type.label} · {i.title}"[:40],
                                url=url_for("cases.detail", case_id=i.case_id) + "#services",
-                               hint=f"办理时限 {i.due_on.isoformat()}", badge=_due_badge(i.due_on, today)[0],
+                               hint=f"办理时限 {date_cn(i.due_on)}", badge=_due_badge(i.due_on, today)[0],
                                tone="danger") for i in queue.items]
             more = None
         else:

@@ -84,13 +84,13 @@ def test_deactivation_revokes_tokens_and_queues_nothing_silently(demo, login_as)
     db.session.commit()
     api = demo_client = login_as("demo_city")
     assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
-    response = demo_client.post(f"/users/{target.id}/deactivate", data={"reason": "离职"})
+    response = demo_client.post(f"/users/{target.id}/deactivate", data={"reason": "离职", "confirm": "1"})
     assert response.status_code == 302
     fresh = demo_client.application.test_client()
     assert fresh.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
     assert db.session.scalar(select(ApiToken.revoked_at)) is not None
     # Deactivating twice is a state conflict; deactivating oneself is refused.
-    assert demo_client.post(f"/users/{target.id}/deactivate", data={"reason": "again"}).status_code == 409
+    assert demo_client.post(f"/users/{target.id}/deactivate", data={"reason": "again", "confirm": "1"}).status_code == 409
     with pytest.raises(Forbidden):
         ops.deactivate_user(demo["demo_city"], demo["demo_city"], "self")
 
