@@ -242,7 +242,7 @@ def _scale_links():
     return {
         "scale_links": {"imports": access.can_import_persons(user), "export": access.can_export_persons(user),
                         "export_full": access.can_export_unmasked(user)},
-        "export_args": {k: v for k, v in request.args.items() if k in EXPORT_PARAMS and v},
+        "export_args": {k: v for k, v in request.args.items(multi=True) if k in EXPORT_PARAMS and v},  # the deepest region choice
     }
 
 
