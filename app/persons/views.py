@@ -286,7 +286,7 @@ def reveal(person_id: int):
 def archive(person_id: int):
     person = _load(person_id)
     form = ReasonForm()
-    if not confirm.confirmed():
+    if access.can_archive_person(current_user, person) and not confirm.confirmed():
         return confirm.ask(questions.archive_question(person), action="确定归档",
                            back=url_for("persons.detail", person_id=person_id))
     try:

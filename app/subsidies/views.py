@@ -170,8 +170,10 @@ def _act(application_id: int, fn, success: str):
 @rule(COUNTY_AND_ABOVE, sample="application")
 def application_decide(application_id: int):
     decision = request.form.get("decision", "")
-    if decision in ("approve", "reject") and not confirm.confirmed():
-        application = _load(application_id)
+    application = _load(application_id)
+    # Ask only who may decide; the operation refuses the others with its own message.
+    if decision in ("approve", "reject") and access.can_decide_application(current_user, application) \
+            and not confirm.confirmed():
         question, action = (approve_question(application), "确定批准") if decision == "approve" else \
             (reject_question(application), "确定驳回")
         return confirm.ask(question, action=action, danger=decision == "reject",
@@ -199,8 +201,8 @@ def application_publicise(application_id: int):
 @rule(COUNTY_AND_ABOVE, sample="application", expect={"demo_city": 403})
 def application_pay(application_id: int):
     form = request.form
-    if not confirm.confirmed():
-        application = _load(application_id)
+    application = _load(application_id)
+    if access.can_record_payment(current_user, application) and not confirm.confirmed():
         return confirm.ask(pay_question(application, form.get("amount")), action="确定登记拨付",
                            detail=f"拨付日期：{date_cn(form.get('paid_on'))}；凭证号：{form.get('voucher_no') or '—'}",
                            back=url_for("subsidies.application_detail", application_id=application_id))
@@ -274,7 +276,7 @@ def programme_version(code: str):
     if effective is None:
         flash("未保存：" + date_format_message("生效日期"), "danger")
         return redirect(url_for("subsidies.programmes")), 303
-    if not confirm.confirmed():
+    if access.can_manage_programmes(current_user) and not confirm.confirmed():
         return confirm.ask(version_question(programme, effective), action="确定保存为新版本",
                            detail="被申请使用过的参数版本不能再修改；如有误，只能再新增一个版本。",
                            back=url_for("subsidies.programmes", _anchor=f"programme-{programme.code}"))
