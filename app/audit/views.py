@@ -6,13 +6,14 @@ from datetime import timedelta
 from flask import Blueprint, current_app, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
 from app.audit import present
 from app.core import audit, clock, nav
 from app.core.access import Role, rule
 from app.core.audit import AuditEntry
+from app.core.form_fields import DateField
 from app.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -35,8 +36,8 @@ class AuditFilterForm(FlaskForm):
                               validators=[Optional()])
     object_id = StringField("对象编号", validators=[Optional()])
     result = SelectField("结果", choices={"": "全部", **audit.RESULT_LABELS}, validators=[Optional()])
-    date_from = DateField("起始日期", validators=[Optional()])
-    date_to = DateField("截止日期", validators=[Optional()])
+    date_from = DateField("起始日期")
+    date_to = DateField("截止日期")
 
 
 @bp.route("/")

@@ -17,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.models import MentorCategory, MentorLevel
 from app.core.access.roles import Role
+from app.core.form_fields import RegionField
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -55,7 +56,7 @@ class UserForm(FlaskForm):
     username = StringField("用户名", validators=[Length(max=64)],
                            description="3–64 位小写字母、数字或 _ . -，创建后不能修改。")
     full_name = StringField("姓名", validators=[DataRequired("请填写姓名。"), Length(max=64)])
-    region_code = SelectField("所属区域", choices={}, validate_choice=False,
+    region_code = RegionField("所属区域", level=None, home_is_choice=True, blank="（{parent}本级）",
                               validators=[DataRequired("请选择所属区域。")])
     roles = MultiCheckboxField("角色", choices=Role.choices(),
                                validators=[DataRequired("请至少选择一个角色。")])

@@ -19,11 +19,11 @@ from app.auth.forms import (
 from app.auth.models import ApiToken, MentorLevel, User, UserRole
 from app.codes import operations as codes
 from app.codes.models import CodeList
-from app.core import audit, nav
+from app.core import audit, confirm, nav
 from app.core.access import public, rule, signed_in
 from app.core.access import users as user_access
 from app.core.access.roles import COUNTY_AND_ABOVE, Role
-from app.core.access.scope import load_or_404, regions_in_scope
+from app.core.access.scope import load_or_404
 from app.core.errors import FieldErrors, Forbidden
 from app.core.forms import apply_field_errors, int_or_none
 from app.extensions import db, limiter
@@ -141,14 +141,7 @@ def _load_user(user_id: int) -> User:
     return load_or_404(User, user_id, current_user, user_access.can_view_user)
 
 
-def _region_choices() -> dict[str, str]:
-    """Regions of the manager's subtree in tree order (path order), indented by level."""
-    regions = sorted(regions_in_scope(current_user), key=lambda r: [int(p) for p in r.path.strip("/").split("/")])
-    return {r.code: f"{'　' * r.level.depth}{r.name}（{r.code}）" for r in regions}
-
-
 def _prepare(form: UserForm) -> None:
-    form.region_code.choices = {"": "请选择…", **_region_choices()}
     allowed = user_access.grantable_roles(current_user)
     form.roles.choices = {r.value: r.label for r in Role if r in allowed}
     levels = user_access.grantable_mentor_levels(current_user)
@@ -290,18 +283,22 @@ def user_deactivate(user_id: int):
     form = DeactivateForm()
     if request.method == "GET":
         form.version.data = str(user.version)
+    question = f"确定停用账户 {user.username}（{user.full_name}）？"
     if form.validate_on_submit():
+        if not confirm.confirmed():
+            return confirm.ask(question, action="确定停用", danger=True,
+                               back=url_for("auth.user_detail", user_id=user.id))
         try:
             ops.deactivate_user(current_user, user, form.reason.data, expected_version=int_or_none(form.version.data))
         except FieldErrors as error:
             db.session.rollback()
             apply_field_errors(form, error)
-            return render_template("auth/user_deactivate.html", user=user, form=form), 422
+            return render_template("auth/user_deactivate.html", user=user, form=form, question=question), 422
         db.session.commit()
         flash(f"已停用 {user.username}：其登录和令牌已失效，名下未结案件进入重新分派队列。", "success")
         return redirect(url_for("auth.user_detail", user_id=user.id))
     status = 422 if form.errors else 200
-    return render_template("auth/user_deactivate.html", user=user, form=form), status
+    return render_template("auth/user_deactivate.html", user=user, form=form, question=question), status
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])

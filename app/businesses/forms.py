@@ -2,27 +2,28 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import Optional
+from wtforms import HiddenField, SelectField, StringField
 
 from app.businesses.labels import FIELD_LABELS as L
 from app.businesses.models import BusinessKind, BusinessStatus
+from app.core.form_fields import DateField, RegionField
+from app.persons.pickers import PersonField
 
 
 class BusinessForm(FlaskForm):
-    founder_id = IntegerField(L["founder_id"] + "（人员编号）", validators=[Optional()])
+    founder_id = PersonField(L["founder_id"])
     name = StringField(L["name"])
     kind = SelectField(L["kind"], choices=BusinessKind.choices())
     credit_code = StringField(L["credit_code"], description="18 位，见营业执照")
-    registered_on = StringField(L["registered_on"], description="YYYY-MM-DD")
+    registered_on = DateField(L["registered_on"])
     is_first_registration = SelectField(L["is_first_registration"],
                                         choices={"": "未知", "true": "是", "false": "否"})
-    village_code = StringField(L["village_code"], description="12 位区划代码，决定所属县区")
+    village_code = RegionField(L["village_code"])
     industry = SelectField(L["industry"], choices={}, validate_choice=False)
     jobs = StringField(L["jobs"], description="含创办人本人；未知请留空")
     park = StringField(L["park"])
     status = SelectField(L["status"], choices=BusinessStatus.choices())
-    closed_on = StringField(L["closed_on"], description="已注销时填写")
+    closed_on = DateField(L["closed_on"], description="已注销时填写")
     version = HiddenField()
 
     def values(self) -> dict:

@@ -8,6 +8,7 @@ from wtforms.validators import Length, Optional
 from app.auth.forms import MultiCheckboxField
 from app.cases.labels import FIELD_LABELS
 from app.cases.models import ItemStatus, NoteTopic, VisitMethod
+from app.core.form_fields import DateField
 
 L = FIELD_LABELS
 
@@ -34,14 +35,14 @@ class DecideForm(FlaskForm):
 
 class LogForm(FlaskForm, NeedsMixin):
     kind = HiddenField()
-    date = StringField(L["date"], validators=[Length(max=10)], render_kw={"type": "date"})
+    date = DateField(L["date"])
     method = SelectField(L["method"], choices=VisitMethod.choices("请选择"), validate_choice=False)
     topic = SelectField(L["topic"], choices=NoteTopic.choices("请选择"), validate_choice=False)
     content = TextAreaField(L["content"], validators=[Length(max=2000)], render_kw={"rows": 4})
     advice = TextAreaField(L["advice"], validators=[Length(max=2000)], render_kw={"rows": 2})
     next_steps = TextAreaField(L["next_steps"], validators=[Length(max=2000)], render_kw={"rows": 2})
     needs = MultiCheckboxField("提出的需求（将生成服务事项）", choices=[], validators=[Optional()], validate_choice=False)
-    next_follow_up = StringField(L["next_follow_up"], validators=[Length(max=10)], render_kw={"type": "date"})
+    next_follow_up = DateField(L["next_follow_up"])
     reason = StringField("修订原因", validators=[Length(max=500)])
 
 
@@ -62,7 +63,7 @@ class ServiceForm(FlaskForm):
     service_type = SelectField(L["service_type"], choices=[], validate_choice=False)
     title = StringField("事项说明（可空，默认为服务类型）", validators=[Length(max=200)])
     responsible_unit = StringField(L["responsible_unit"], validators=[Length(max=64)])
-    due_on = StringField(L["due_on"], validators=[Length(max=10)], render_kw={"type": "date"})
+    due_on = DateField(L["due_on"])
 
 
 class ServiceUpdateForm(FlaskForm):

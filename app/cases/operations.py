@@ -730,8 +730,8 @@ def add_service_item(actor, case: Case, values: dict) -> ServiceItem:
 
 
 def update_service_item(actor, item: ServiceItem, values: dict, *, expected_version: int | None) -> ServiceItem:
-    """Change an item's status (todo → in_progress → done / cannot + reason), outcome, unit or due
-    date. Done and cannot are final. `expected_version` is the item's version the actor saw."""
+    """Change an item's status (todo → in_progress → done + outcome / cannot + reason), outcome,
+    unit or due date. Done and cannot are final. `expected_version` is the item's version the actor saw."""
     case = db.session.get(Case, item.case_id)
     if not access.can_manage_services(actor, case):
         raise Forbidden("您无权办理该服务事项。")
@@ -745,6 +745,8 @@ def update_service_item(actor, item: ServiceItem, values: dict, *, expected_vers
     due_on = _date(values, "due_on", errors) if "due_on" in values else item.due_on
     if status == ItemStatus.CANNOT and not cannot_reason:
         errors.add("cannot_reason", "请填写无法办理的原因。")
+    if status == ItemStatus.DONE and not outcome:
+        errors.add("outcome", f"办结前请填写{FIELD_LABELS['outcome']}。")
     errors.raise_if_any()
     if not item.is_open:
         raise Conflict("该服务事项已办结，不能再修改。")

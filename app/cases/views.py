@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.cases import operations as ops
-from app.cases import queries
+from app.cases import queries, questions
 from app.cases.forms import (
     ActionForm,
     AssignForm,
@@ -24,9 +24,10 @@ from app.cases.forms import (
 )
 from app.cases.models import Case, CaseLog, CaseRequest, CaseStage, ServiceItem, ServiceType
 from app.cases.present import case_dues, person_summary, row_dues
+from app.cases.questions import close_question, decline_question
 from app.cases.timeline import timeline
 from app.cases.workflow import next_stages
-from app.core import audit, clock, nav
+from app.core import audit, clock, confirm, nav
 from app.core.access import ASSIGNMENT_ROLES, REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import cases as access
 from app.core.access import persons as person_access
@@ -128,6 +129,7 @@ def requests():
     pending = queries.pending_requests(current_user, queries.LIST_LIMIT)
     return render_template("cases/requests.html", rows=pending.requests, count=pending.count, form=DecideForm(),
                            types={t.code: t.label for t in ops.service_types(active_only=False)},
+                           questions=questions,
                            can_decide=bool(current_user.roles & TOWNSHIP_AND_ABOVE))
 
 
@@ -161,6 +163,8 @@ def decide(request_id: int):
     decision = form.decision.data
     if decision not in ("open", "decline"):
         raise FieldErrors.single("decision", "请选择建档或不予建档。")
+    if decision == "decline" and not confirm.confirmed():
+        return confirm.ask(decline_question(req), action="确定不予建档", danger=True, back=url_for("cases.requests"))
     case = ops.decide_request(current_user, req, accept=decision == "open", reason=form.reason.data,
                               expected_version=int_or_none(form.version.data))
     db.session.commit()
@@ -221,7 +225,7 @@ def _render_case(case: Case, full_phone: str | None = None, status: int = 200):
         revisable={e.data["log_id"] for e in entries if "log_id" in e.data and not e.data.get("superseded")
                    and e.data.get("author_id") == current_user.id
                    and ops.can_revise(current_user, db.session.get(CaseLog, e.data["log_id"]))},
-        history=audit.history("case", case.id),
+        history=audit.history("case", case.id), questions=questions,
     ), status
 
 
@@ -294,6 +298,9 @@ def stage(case_id: int):
     form.stage.choices = [(s.value, s.value) for s in next_stages(case.stage)]
     if not form.validate_on_submit():
         raise FieldErrors.single("stage", "请求无效，请刷新页面后重试。")
+    if form.stage.data == CaseStage.CLOSED.value and not confirm.confirmed():
+        return confirm.ask(close_question(case), action="确定结案", danger=True,
+                           back=url_for("cases.detail", case_id=case.id))
 
     def action() -> None:
         ops.change_stage(case, form.stage.data, current_user, form.reason.data,

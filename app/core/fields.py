@@ -6,7 +6,8 @@ body is checked before one 422 is raised.
 """
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -36,21 +37,48 @@ def parse_enum(enum_cls: type[E], value: Any, name: str, label: str, errors: Fie
         return None
 
 
+# 2025-12-31, 2025/12/31, 2025.12.31, 2025年12月31日 (one or two digit month and day), 20251231.
+_DATE_PARTS = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_DATE_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})")
+DATE_EXAMPLE = "2025-12-31"
+
+
+def to_date(value: Any) -> date | None:
+    """A date from itself, a datetime, or text in one of the accepted spellings; None if it is none.
+
+    The one date parser: forms, the API, imports and filters all read dates through it."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if value is None:
+        return None
+    text = str(value).strip().replace("－", "-").replace("／", "/").replace("．", ".")
+    match = _DATE_PARTS.fullmatch(text) or _DATE_DIGITS.fullmatch(text)
+    if match is None:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def date_format_message(label: str) -> str:
+    return f"「{label}」日期格式不正确，例如 {DATE_EXAMPLE}"
+
+
 def parse_date(value: Any, name: str, label: str, errors: FieldErrorCollector, *, required: bool = False,
                not_in_future: bool = False, min_year: int | None = None) -> date | None:
-    """A date given as itself or as YYYY-MM-DD; optionally not after today and not before `min_year`."""
+    """A date given as itself or as text `to_date` reads; optionally not after today and not before
+    `min_year`. Blank is None (a message if required)."""
     if is_blank(value):
         if required:
             errors.add(name, f"请填写{label}。")
         return None
-    if isinstance(value, date):
-        parsed = value
-    else:
-        try:
-            parsed = date.fromisoformat(str(value).strip())
-        except ValueError:
-            errors.add(name, f"{label}格式应为 YYYY-MM-DD。")
-            return None
+    parsed = to_date(value)
+    if parsed is None:
+        errors.add(name, date_format_message(label))
+        return None
     if not_in_future and parsed > clock.today():
         errors.add(name, f"{label}不能晚于今天。")
         return None

@@ -9,6 +9,7 @@ from flask_babel import format_decimal
 from flask_login import current_user
 
 from app.core import clock, nav
+from app.core.fields import to_date
 
 
 def _local(value: datetime) -> datetime:
@@ -18,13 +19,19 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(clock.LOCAL_TZ)
 
 
-def date_cn(value: date | datetime | None, empty: str = "—") -> str:
-    """2026年11月28日 (a datetime: its day in Asia/Shanghai).
+def date_cn(value: date | datetime | str | None, empty: str = "—") -> str:
+    """2026年11月28日 (a datetime: its day in Asia/Shanghai; a date stored as text in a JSON
+    snapshot is read with the one date parser, other text is shown as it is).
 
     Formatted directly rather than through Babel: a list page shows a hundred dates and
     Babel's pattern formatting cost about 0.2 ms each."""
-    if value is None:
+    if value is None or value == "":
         return empty
+    if isinstance(value, str):
+        parsed = to_date(value)
+        if parsed is None:
+            return value
+        value = parsed
     if isinstance(value, datetime):
         value = _local(value)
     return f"{value.year}年{value.month}月{value.day}日"

@@ -24,7 +24,9 @@ from sqlalchemy import and_, func, or_, select
 
 from app.core import audit, clock
 from app.core.access import person_scale as access
-from app.core.errors import FieldErrors, Forbidden, check_version
+from app.core.errors import FieldErrorCollector, FieldErrors, Forbidden, check_version
+from app.core.fields import parse_date
+from app.core.templating import date_cn
 from app.core.validators import UNSAFE_TEXT_MESSAGE, has_unsafe_chars
 from app.extensions import db
 from app.persons.models import Person, PersonBaseline, PersonBaselineSnapshot
@@ -136,7 +138,7 @@ def _store_snapshots(year: int, values: dict[int, int], actor) -> dict[int, int]
             snapshot.value, snapshot.computed_at = value, now
     audit.record("person_baseline_compute", actor=actor, object_type="person_baseline",
                  changes={"year": year, "values": {str(k): v for k, v in sorted(values.items())}},
-                 detail=f"按信息库重新统计 {year} 年基数（{baseline_date(year).isoformat()} 市外务工人数），{len(values)} 个县市区")
+                 detail=f"按信息库重新统计 {year} 年基数（{date_cn(baseline_date(year))}市外务工人数），{len(values)} 个县市区")
     db.session.flush()
     return values
 
@@ -174,16 +176,9 @@ def enter_baseline(actor, county: Region, year: int, *, value, source: str | Non
         errors["source"] = [UNSAFE_TEXT_MESSAGE]
     elif len(text) > SOURCE_LIMIT:
         errors["source"] = [f"数据来源不能超过 {SOURCE_LIMIT} 个字。"]
-    as_of = None
-    if isinstance(source_date, date):
-        as_of = source_date
-    else:
-        try:
-            as_of = date.fromisoformat(str(source_date or "").strip())
-        except ValueError:
-            errors["source_date"] = ["请填写数据日期，格式 YYYY-MM-DD。"]
-    if as_of is not None and as_of > clock.today():
-        errors["source_date"] = ["数据日期不能晚于今天。"]
+    dates = FieldErrorCollector()
+    as_of = parse_date(source_date, "source_date", "数据日期", dates, required=True, not_in_future=True)
+    errors.update(dates.fields)
     if errors:
         raise FieldErrors(fields=errors)
     baseline = db.session.scalar(select(PersonBaseline).where(PersonBaseline.year == year,

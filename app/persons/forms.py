@@ -8,6 +8,7 @@ from wtforms.validators import Length, Optional
 
 from app.codes import operations as codes
 from app.codes.models import CodeList
+from app.core.form_fields import DateField, RegionField
 from app.persons.labels import (
     ASSESSMENTS,
     FIELD_LABELS,
@@ -29,15 +30,15 @@ class PersonForm(FlaskForm):
                         description="手机号，或带区号的固定电话，如 0717-6543210。",
                         render_kw={"autocomplete": "off", "inputmode": "tel"})
     clear_phone = BooleanField("删除已登记的电话")
-    village_code = StringField(L["village_code"], validators=[Length(max=12)])
+    village_code = RegionField(L["village_code"])
     source = SelectField(L["source"], choices=PersonSource.choices("请选择…"), validate_choice=False)
     status = SelectField(L["status"], choices=PersonStatus.choices("请选择…"), validate_choice=False)
     work_region = SelectField(L["work_region"], choices={}, validate_choice=False)
     work_city = StringField(L["work_city"], validators=[Length(max=64)])
     work_industry = SelectField(L["work_industry"], choices={}, validate_choice=False)
     occupation = StringField(L["occupation"], validators=[Length(max=64)])
-    outside_since = StringField(L["outside_since"], render_kw={"type": "date"})
-    returned_on = StringField(L["returned_on"], render_kw={"type": "date"})
+    outside_since = DateField(L["outside_since"])
+    returned_on = DateField(L["returned_on"])
     skills = StringField(L["skills"], validators=[Length(max=500)], description="多项用顿号“、”或逗号分隔，如：电工、厨师。")
     intention = SelectField(L["intention"], choices=Intention.choices(), validate_choice=False)
     intended_industry = SelectField(L["intended_industry"], choices={}, validate_choice=False)
@@ -75,7 +76,7 @@ class FilterForm(FlaskForm):
 
     q = StringField("姓名", validators=[Optional(), Length(max=64)],
                     render_kw={"placeholder": "姓名、拼音或首字母，如 zw"})
-    region = StringField("区域", validators=[Optional(), Length(max=12)])
+    region = RegionField("区域", level=None)
     status = SelectField(L["status"], choices=PersonStatus.choices("全部状态"), validate_choice=False)
     sanyou = SelectField("三有", choices={"": "三有：全部", "1": "三有人员", "0": "非三有人员"}, validate_choice=False)
     intention = SelectField(L["intention"], choices=Intention.choices("全部意向"), validate_choice=False)
@@ -98,7 +99,7 @@ class ReasonForm(FlaskForm):
 
 
 class MoveForm(ReasonForm):
-    village_code = StringField("迁入村（社区）", validators=[Length(max=12)])
+    village_code = RegionField("迁入村（社区）")
 
 
 class CorrectIdForm(ReasonForm):

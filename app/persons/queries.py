@@ -167,8 +167,16 @@ def parse_filters(args: Mapping[str, Any]) -> tuple[PersonFilters, dict[str, lis
             return ""
         return value
 
+    def region_code(values: list, name: str) -> str:
+        """The region picker without JavaScript sends one value per level: the deepest counts."""
+        chosen = [str(v).strip() for v in values if v is not None and str(v).strip()]
+        if any(has_unsafe_chars(v) for v in chosen):
+            bad(name, UNSAFE_TEXT_MESSAGE)
+            return ""
+        return chosen[-1] if chosen else ""
+
     for name, level in REGION_PARAMS.items():
-        code = text(name)
+        code = text(name) if not hasattr(args, "getlist") else region_code(args.getlist(name), name)
         if not code:
             continue
         region = db.session.scalar(select(Region).where(Region.code == code))

@@ -6,6 +6,8 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from app.core.form_fields import DateField
+
 
 class ImportForm(FlaskForm):
     file = FileField("人员名单文件（.xlsx 或 .csv）",
@@ -23,7 +25,7 @@ class BaselineForm(FlaskForm):
     version = HiddenField()
     value = StringField("市外务工人数", validators=[Length(max=20)])
     source = StringField("数据来源", validators=[Length(max=400)], description="如：县统计局 2025 年末外出务工人员统计")
-    source_date = StringField("数据日期", validators=[Length(max=20)], description="格式 YYYY-MM-DD")
+    source_date = DateField("数据日期")
 
 
 class ComputeForm(FlaskForm):

@@ -14,6 +14,7 @@ from app.core.access import person_scale as access
 from app.core.access.scope import load_or_404
 from app.core.errors import VERSION_NEW, AppError, FieldErrors, NotFound
 from app.core.forms import apply_field_errors, int_or_none
+from app.core.templating import date_cn
 from app.extensions import db
 from app.persons import baselines, exports, imports, queries, sections
 from app.persons.models import ImportStatus, PersonImport
@@ -194,6 +195,8 @@ def _render_baselines(year: int, bad_form: BaselineForm | None = None, status: i
 def baseline_enter():
     form = BaselineForm()
     if not form.validate_on_submit():
+        if form.source_date.errors and int_or_none(form.year.data) is not None:
+            return _render_baselines(_year_arg(form.year.data), form, 422)
         abort(400)
     county = by_code(form.county.data or "")
     if county is None or county.level != RegionLevel.COUNTY:
@@ -222,7 +225,7 @@ def baseline_compute():
     year = form.year.data or clock.today().year
     baselines.compute_snapshots(current_user, year)
     db.session.commit()
-    flash(f"已按信息库重新统计 {year} 年基数（{baselines.baseline_date(year).isoformat()} 市外务工人数）。", "success")
+    flash(f"已按信息库重新统计 {year} 年基数（{date_cn(baselines.baseline_date(year))}市外务工人数）。", "success")
     return redirect(url_for("persons.baselines_page", year=year))
 
 
@@ -239,7 +242,7 @@ def _scale_links():
     return {
         "scale_links": {"imports": access.can_import_persons(user), "export": access.can_export_persons(user),
                         "export_full": access.can_export_unmasked(user)},
-        "export_args": {k: v for k, v in request.args.items() if k in EXPORT_PARAMS and v},
+        "export_args": {k: v for k, v in request.args.items(multi=True) if k in EXPORT_PARAMS and v},  # the deepest region choice
     }
 
 

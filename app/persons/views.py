@@ -2,13 +2,13 @@
 ID view), edit, and the county officers' merge / move / correct-ID actions."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.audit.views import FLAGS
 from app.codes import operations as codes
 from app.codes.models import CodeList
-from app.core import audit, nav
+from app.core import audit, confirm, nav
 from app.core.access import ASSIGNMENT_ROLES, COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, rule
 from app.core.access import persons as access
 from app.core.access.scope import deny, load_or_404
@@ -16,7 +16,7 @@ from app.core.errors import Conflict, FieldErrors, Forbidden, NotFound
 from app.core.forms import apply_field_errors, int_or_none
 from app.core.validators import clean_id_input, has_unsafe_chars
 from app.extensions import db
-from app.persons import labels, queries, sections
+from app.persons import labels, pickers, queries, questions, sections
 from app.persons import operations as ops
 from app.persons.forms import CorrectIdForm, FilterForm, LookupForm, MergeForm, MoveForm, PersonForm, ReasonForm
 from app.persons.models import Person
@@ -261,6 +261,7 @@ def _render_detail(person: Person, revealed: tuple[str, str | None] | None = Non
         "persons/detail.html", person=person, revealed=revealed, sections=sections.sections_for(current_user, person),
         can=_permissions(person), labels=labels, code_labels=_code_labels(),
         history=audit.history("person", person.id), action_form=ReasonForm(),
+        archive_question=questions.archive_question(person),
     ), status
 
 
@@ -285,6 +286,9 @@ def reveal(person_id: int):
 def archive(person_id: int):
     person = _load(person_id)
     form = ReasonForm()
+    if access.can_archive_person(current_user, person) and not confirm.confirmed():
+        return confirm.ask(questions.archive_question(person), action="确定归档",
+                           back=url_for("persons.detail", person_id=person_id))
     try:
         ops.archive_person(current_user, person, reason=form.reason.data,
                            expected_version=int_or_none(form.version.data))
@@ -338,6 +342,9 @@ def merge(person_id: int):
             form.other_version.data = str(other.version)
     status = 200
     if request.method == "POST" and form.validate_on_submit() and other is not None:
+        if not confirm.confirmed():
+            return confirm.ask(questions.merge_question(survivor, other), action="确定合并", danger=True,
+                               back=url_for("persons.merge", person_id=survivor.id, other=other.id))
         try:
             ops.merge_persons(current_user, survivor, other, reason=form.reason.data,
                               survivor_version=int_or_none(form.version.data),
@@ -359,7 +366,8 @@ def merge(person_id: int):
                                            phone=None, exclude_id=survivor.id):
             candidates.extend(warning.persons)
     return render_template("persons/merge.html", person=survivor, other=other, form=form, candidates=candidates,
-                           labels=labels), status
+                           labels=labels, merge_question=questions.merge_question(survivor, other) if other else ""), \
+        status
 
 
 @bp.route("/<int:person_id>/move", methods=["GET", "POST"])
@@ -418,3 +426,11 @@ def correct_id(person_id: int):
     return render_template("persons/correct_id.html", person=person, form=form, conflict=conflict,
                            labels=labels), status
 
+
+
+@bp.route("/pick")
+@rule(REGION_ROLES)
+def pick():
+    """Name search for person pickers (a business's founder): at most ten people in the user's
+    scope, masked as on the list page (and, like the list page, not audited per search)."""
+    return jsonify(results=[pickers.candidate_json(p) for p in pickers.candidates(current_user, request.args.get("q"))])

@@ -4,18 +4,18 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.core import audit, nav
 from app.core.access import REGION_ROLES, Role, rule
 from app.core.access.scope import region_in_scope, scope_region
 from app.core.errors import FieldErrors, NotFound
+from app.core.form_fields import RegionField
 from app.core.forms import apply_field_errors
 from app.extensions import db
 from app.regions import operations as ops
-from app.regions.models import Region, RegionLevel
+from app.regions.models import Region
 
 bp = Blueprint("regions", __name__, url_prefix="/regions")
 
@@ -23,8 +23,7 @@ nav.register("区划", "regions.index", roles=REGION_ROLES, order=90, icon="diag
 
 
 class MoveForm(FlaskForm):
-    parent = SelectField("新的上级单位", choices={}, validate_choice=False,
-                         validators=[DataRequired("请选择新的上级单位。")])
+    parent = RegionField("新的上级单位", validators=[DataRequired("请选择新的上级单位。")])
     reason = TextAreaField("调整原因", validators=[DataRequired("请填写调整原因。"), Length(max=500)])
     submit = SubmitField("确认调整")
 
@@ -69,14 +68,6 @@ def detail(code: str):
     )
 
 
-def _move_targets(region: Region) -> list[Region]:
-    wanted = ops.MOVE_TARGET_LEVEL.get(region.level)
-    if wanted is None:
-        return []
-    stmt = select(Region).where(Region.level == wanted, Region.id != region.parent_id)
-    return list(db.session.scalars(stmt.order_by(Region.path)))
-
-
 @bp.route("/<code>/move", methods=["GET", "POST"])
 @rule({Role.CITY_ADMIN}, sample="region")
 def move(code: str):
@@ -84,11 +75,8 @@ def move(code: str):
     if region.level not in ops.MOVE_TARGET_LEVEL:
         flash("只能调整乡镇（街道）或村（社区）的归属。", "warning")
         return redirect(url_for("regions.detail", code=code))
-    targets = _move_targets(region)
     form = MoveForm()
-    form.parent.choices = {"": "请选择…", **{
-        t.code: f"{t.county.name + ' ' if t.level == RegionLevel.TOWNSHIP and t.county else ''}{t.name}（{t.code}）"
-        for t in targets}}
+    form.parent.level = ops.MOVE_TARGET_LEVEL[region.level]
     if form.validate_on_submit():
         parent = ops.by_code(form.parent.data)
         try:
@@ -127,21 +115,11 @@ def zone_unit_create():
 @bp.route("/options")
 @rule(REGION_ROLES)
 def options():
-    """Children of `parent` (or the user's home region) for cascading pickers, within scope.
-
-    `?chain=CODE` answers the codes from the home region down to CODE, to restore a picker."""
+    """Children of `parent` (or the user's home region) for the region picker, within scope: a
+    parent outside the user's subtree answers 404."""
     home = scope_region(current_user)
     if home is None:
         abort(404)
-    chain_code = request.args.get("chain")
-    if chain_code:
-        region = _region_or_404(chain_code)
-        chain = []
-        node = region
-        while node is not None and node.id != home.id:
-            chain.insert(0, node.code)
-            node = node.parent
-        return jsonify(root=_json(home), chain=chain)
     parent_code = request.args.get("parent")
     parent = _region_or_404(parent_code) if parent_code else home
     return jsonify(parent=_json(parent), children=[_json(c) for c in ops.children(parent)])

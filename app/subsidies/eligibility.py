@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 
 from app.core import clock
 from app.core.errors import Conflict
+from app.core.templating import date_cn
 from app.extensions import db
 from app.subsidies import rules
 from app.subsidies.models import Application, AppState, Grant, Loan, Programme, RuleVersion
@@ -28,7 +29,7 @@ def version_in_force(programme: Programme, on: date) -> RuleVersion:
         select(RuleVersion).where(RuleVersion.programme_id == programme.id, RuleVersion.effective_from <= on)
         .order_by(RuleVersion.effective_from.desc()).limit(1))
     if version is None:
-        raise Conflict(f"{programme.name}在 {on.isoformat()} 没有生效的参数版本。")
+        raise Conflict(f"{programme.name}在 {date_cn(on)} 没有生效的参数版本。")
     return version
 
 

@@ -25,6 +25,7 @@ from app.core.access import cases as case_access
 from app.core.access import subsidies as access
 from app.core.audit import AuditEntry
 from app.core.errors import Conflict, Forbidden
+from app.core.templating import date_cn
 from app.extensions import db
 from app.subsidies import eligibility, rules
 from app.subsidies.labels import ACTION_TITLES
@@ -110,7 +111,7 @@ def move_case_to_founded(actor: Any, business: Any, *, expected_version: int | N
     if founded_offer(actor, business) is None:
         raise Conflict("该创办人没有可转为“已创业”的在办档案。")
     return case_ops.business_registered(business.founder_id, actor,
-                                        f"登记经营主体“{business.name}”（{business.registered_on.isoformat()}）",
+                                        f"登记经营主体“{business.name}”（{date_cn(business.registered_on)}）",
                                         expected_version=expected_version)
 
 

@@ -25,6 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from app.core import audit, clock
 from app.core.access import subsidies as access
 from app.core.errors import BadRequest, Conflict, FieldErrorCollector, FieldErrors, Forbidden, check_version
+from app.core.fields import date_format_message, to_date
+from app.core.templating import date_cn
 from app.core.validators import has_unsafe_chars
 from app.extensions import db
 from app.subsidies import eligibility, rules, schedule, workflow
@@ -162,8 +164,10 @@ def clean_loan(values: dict[str, Any], current: Loan | None = None) -> dict[str,
                 else:
                     out[name] = text
             elif name == "contract_on":
-                day = value if isinstance(value, date) else date.fromisoformat(str(value))
-                if day > clock.today():
+                day = to_date(value)
+                if day is None:
+                    add(name, date_format_message("合同日期"))
+                elif day > clock.today():
                     add(name, "合同日期不能晚于今天。")
                 else:
                     out[name] = day
@@ -413,15 +417,13 @@ def record_payment(actor: Any, application: Application, *, paid_on: Any, amount
         raise Forbidden("只有该项目的审批人员可以登记拨付。")
     check_version(application, expected_version)
     errors: dict[str, list[str]] = {}
-    try:
-        day = paid_on if isinstance(paid_on, date) else date.fromisoformat(str(paid_on or "").strip())
-        if day > clock.today():
-            errors["paid_on"] = ["拨付日期不能晚于今天。"]
-        elif application.decided_on and day < application.decided_on:
-            errors["paid_on"] = ["拨付日期不能早于批准日期。"]
-    except ValueError:
-        errors["paid_on"] = ["拨付日期格式应为 YYYY-MM-DD。"]
-        day = None
+    day = to_date(paid_on)
+    if day is None:
+        errors["paid_on"] = [date_format_message("拨付日期")]
+    elif day > clock.today():
+        errors["paid_on"] = ["拨付日期不能晚于今天。"]
+    elif application.decided_on and day < application.decided_on:
+        errors["paid_on"] = ["拨付日期不能早于批准日期。"]
     try:
         value = int(amount)
         if isinstance(amount, bool) or not 0 < value <= MAX_AMOUNT:
@@ -440,7 +442,7 @@ def record_payment(actor: Any, application: Application, *, paid_on: Any, amount
         raise Conflict("该项目须先公示，公示期满后再登记拨付。")
     if application.state == AppState.PUBLICISED and application.publicity_until \
             and clock.today() <= application.publicity_until:
-        raise Conflict(f"公示期至 {application.publicity_until.isoformat()}，期满后再登记拨付。")
+        raise Conflict(f"公示期至 {date_cn(application.publicity_until)}，期满后再登记拨付。")
     previous = _transition(application, "pay", paid_on=day, paid_amount=value, voucher_no=voucher)
     _audit(actor, application, previous, paid_on=day.isoformat(), paid_amount=value, voucher_no=voucher)
     _after(actor, application, application.state)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.core.access import subsidies as access
 from app.core.access.roles import Role
+from app.core.templating import date_cn
 from app.extensions import db
 from app.main.panels import Panel, PanelItem, register
 from app.subsidies.models import Application, AppState, DeciderLevel, Programme
@@ -22,7 +23,7 @@ def _panel(user: Any, title: str, states, extra, order: int, more_state: str) ->
     if not count:
         return None
     items = [PanelItem(f"#{a.id} {a.programme.name} · {a.person.name}",
-                       url_for("subsidies.application_detail", application_id=a.id), hint=a.submitted_on.isoformat())
+                       url_for("subsidies.application_detail", application_id=a.id), hint=f"{date_cn(a.submitted_on)}提交")
              for a in db.session.scalars(stmt.order_by(Application.id).limit(LIMIT))]
     return Panel(title, count, items, more_url=url_for("subsidies.applications", state=more_state), order=order)
 

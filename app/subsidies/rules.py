@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from app.core.templating import date_cn
 from app.persons.models import PersonStatus
 from app.subsidies.models import LoanStatus
 
@@ -147,11 +148,11 @@ def _operating_months(f: Facts, p: dict):
     if f.business is None:
         return MISSING, "未关联经营主体", required, "需要关联经营主体才能计算经营时长。", None
     holds_from = add_months(f.business.registered_on, months)
-    actual = f"{f.business.registered_on.isoformat()} 登记"
+    actual = f"{date_cn(f.business.registered_on)} 登记"
     if f.as_of >= holds_from:
-        return PASSED, actual, required, f"截至 {f.as_of.isoformat()} 已正常经营满 {months} 个月。", holds_from
+        return PASSED, actual, required, f"截至 {date_cn(f.as_of)} 已正常经营满 {months} 个月。", holds_from
     return (FAILED, actual, required,
-            f"截至 {f.as_of.isoformat()} 经营未满 {months} 个月，自 {holds_from.isoformat()} 起满足。", holds_from)
+            f"截至 {date_cn(f.as_of)} 经营未满 {months} 个月，自 {date_cn(holds_from)} 起满足。", holds_from)
 
 
 @criterion("still_operating", "仍在正常经营")
@@ -162,9 +163,9 @@ def _still_operating(f: Facts, p: dict):
     b = f.business
     closed = b.status == "closed" and (b.closed_on is None or b.closed_on <= f.state_on)
     if closed:
-        when = f"（{b.closed_on.isoformat()} 注销）" if b.closed_on else ""
+        when = f"（{date_cn(b.closed_on)} 注销）" if b.closed_on else ""
         return FAILED, f"已注销{when}", required, "该主体已注销，不再正常经营。", None
-    return PASSED, "经营中", required, f"截至 {f.state_on.isoformat()} 仍在经营。", None
+    return PASSED, "经营中", required, f"截至 {date_cn(f.state_on)} 仍在经营。", None
 
 
 @criterion("min_jobs", "带动就业人数（含本人）", clause_param="min_jobs", collect_hint="收集带动就业人数（含创办人本人）及证明")

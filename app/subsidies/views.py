@@ -4,25 +4,33 @@ programmes and rule versions, the proactive list and loans with their interest-s
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.businesses import operations as business_ops
-from app.core import audit, clock, nav
+from app.core import audit, clock, confirm, nav
 from app.core.access import COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, rule
 from app.core.access import subsidies as access
 from app.core.access.persons import can_view_person
 from app.core.access.roles import Role
 from app.core.access.scope import load_or_404
 from app.core.errors import BadRequest, Conflict, FieldErrors, Forbidden, NotFound
+from app.core.fields import date_format_message, to_date
 from app.core.forms import int_or_none
+from app.core.templating import date_cn
 from app.extensions import db
 from app.persons import sections
 from app.persons.models import Person
-from app.subsidies import eligibility, export, integration, panels, proactive  # noqa: F401  (timeline source, panels)
+from app.subsidies import (  # noqa: F401  (timeline source, panels)
+    eligibility,
+    export,
+    integration,
+    panels,
+    proactive,
+    questions,
+)
 from app.subsidies import operations as ops
 from app.subsidies import params as programme_params
 from app.subsidies.models import (
@@ -35,6 +43,7 @@ from app.subsidies.models import (
     Programme,
     RuleVersion,
 )
+from app.subsidies.questions import approve_question, pay_question, reject_question, version_question
 
 bp = Blueprint("subsidies", __name__, url_prefix="/subsidies")
 nav.register("补贴申请", "subsidies.applications", roles=REGION_ROLES, order=50, icon="cash-coin")
@@ -140,7 +149,7 @@ def application_detail(application_id: int):
     }
     return render_template("subsidies/application_detail.html", a=application, attachments=attachments, can=can,
                            live=live, kinds={k: k.label for k in AttachmentKind}, today=clock.today(),
-                           history=audit.history("application", application.id))
+                           questions=questions, history=audit.history("application", application.id))
 
 
 def _seen_version() -> int | None:
@@ -166,6 +175,14 @@ def _act(application_id: int, fn, success: str):
 @rule(COUNTY_AND_ABOVE, sample="application")
 def application_decide(application_id: int):
     decision = request.form.get("decision", "")
+    application = _load(application_id)
+    # Ask only who may decide; the operation refuses the others with its own message.
+    if decision in ("approve", "reject") and access.can_decide_application(current_user, application) \
+            and not confirm.confirmed():
+        question, action = (approve_question(application), "确定批准") if decision == "approve" else \
+            (reject_question(application), "确定驳回")
+        return confirm.ask(question, action=action, danger=decision == "reject",
+                           back=url_for("subsidies.application_detail", application_id=application_id))
     words = {"approve": "已批准。", "reject": "已驳回。", "return": "已退回补正。"}
     return _act(application_id, lambda a: ops.decide(current_user, a, decision, request.form.get("reason"),
                                                        expected_version=_seen_version()),
@@ -192,6 +209,11 @@ def application_publicise(application_id: int):
 @rule(COUNTY_AND_ABOVE, sample="application", expect={"demo_city": 403})
 def application_pay(application_id: int):
     form = request.form
+    application = _load(application_id)
+    if access.can_record_payment(current_user, application) and not confirm.confirmed():
+        return confirm.ask(pay_question(application, form.get("amount")), action="确定登记拨付",
+                           detail=f"拨付日期：{date_cn(form.get('paid_on'))}；凭证号：{form.get('voucher_no') or '—'}",
+                           back=url_for("subsidies.application_detail", application_id=application_id))
     return _act(application_id, lambda a: ops.record_payment(current_user, a, paid_on=form.get("paid_on"),
                                                              amount=form.get("amount"), voucher_no=form.get("voucher_no"),
                                                              expected_version=_seen_version()),
@@ -248,7 +270,8 @@ def programmes():
                                            .order_by(RuleVersion.effective_from.desc())))
         items.append((p, versions, eligibility.version_in_force(p, clock.today())))
     return render_template("subsidies/programmes.html", items=items, parameters=programme_params,
-                           can_manage=access.can_manage_programmes(current_user), today=clock.today())
+                           can_manage=access.can_manage_programmes(current_user), today=clock.today(),
+                           questions=questions)
 
 
 @bp.route("/programmes/<string:code>/versions", methods=["POST"])
@@ -259,11 +282,14 @@ def programme_version(code: str):
         raise NotFound()
     current = eligibility.version_in_force(programme, clock.today())
     params = {k: request.form.get(f"param_{k}") for k in current.params if f"param_{k}" in request.form}
-    try:
-        effective = date.fromisoformat(request.form.get("effective_from") or "")
-    except ValueError:
-        flash("未保存：生效日期格式应为 YYYY-MM-DD。", "danger")
+    effective = to_date(request.form.get("effective_from"))
+    if effective is None:
+        flash("未保存：" + date_format_message("生效日期"), "danger")
         return redirect(url_for("subsidies.programmes")), 303
+    if access.can_manage_programmes(current_user) and not confirm.confirmed():
+        return confirm.ask(version_question(programme, effective), action="确定保存为新版本",
+                           detail="被申请使用过的参数版本不能再修改；如有误，只能再新增一个版本。",
+                           back=url_for("subsidies.programmes", _anchor=f"programme-{programme.code}"))
     try:
         version = ops.set_parameters(current_user, programme, params, effective, note=request.form.get("note"))
     except (FieldErrors, Conflict) as error:

@@ -90,7 +90,7 @@ def test_old_cookie_refused_after_deactivation(client, demo, login_as):
     cookie = client.get_cookie("fxcy_session").value
     admin = login_as("demo_county")
     response = admin.post(f"/users/{demo['demo_village'].id}/deactivate",
-                          data={"reason": "调离岗位", "version": _version(demo["demo_village"])})
+                          data={"reason": "调离岗位", "version": _version(demo["demo_village"]), "confirm": "1"})
     assert response.status_code == 302
     client.set_cookie("fxcy_session", cookie)
     assert client.get("/").status_code == 302

@@ -84,7 +84,8 @@ def test_deactivation_revokes_tokens_and_queues_nothing_silently(demo, login_as)
     db.session.commit()
     api = demo_client = login_as("demo_city")
     assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
-    response = demo_client.post(f"/users/{target.id}/deactivate", data={"reason": "离职", "version": target.version})
+    response = demo_client.post(f"/users/{target.id}/deactivate",
+                                data={"reason": "离职", "version": target.version, "confirm": "1"})
     assert response.status_code == 302
     fresh = demo_client.application.test_client()
     assert fresh.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
@@ -92,7 +93,8 @@ def test_deactivation_revokes_tokens_and_queues_nothing_silently(demo, login_as)
     # Deactivating twice is a state conflict; deactivating oneself is refused.
     db.session.expire_all()
     assert demo_client.post(f"/users/{target.id}/deactivate",
-                            data={"reason": "again", "version": db.session.get(User, target.id).version}).status_code == 409
+                            data={"reason": "again", "version": db.session.get(User, target.id).version,
+                                  "confirm": "1"}).status_code == 409
     with pytest.raises(Forbidden):
         ops.deactivate_user(demo["demo_city"], demo["demo_city"], "self", expected_version=demo["demo_city"].version)
 

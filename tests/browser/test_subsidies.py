@@ -26,7 +26,7 @@ def test_township_submits_county_approves_timeline_shows_both(live_server, deskt
     township_user = db.session.scalar(select(User).where(User.username == "demo_township"))
     case = case_ops.open_case_of(business.founder_id) or case_ops.open_case(township_user, business.founder)
     db.session.commit()
-    case_id = case.id
+    case_id, founder_name = case.id, business.founder.name
 
     page = desktop_page
     login(page, "demo_township")
@@ -54,9 +54,13 @@ def test_township_submits_county_approves_timeline_shows_both(live_server, deskt
     expect(record.locator('tr[data-criterion="operating_months"]')).to_contain_text("符合")
     expect(record.locator('tr[data-criterion="min_jobs"]')).to_contain_text("4 人")
     county.get_by_label("审批意见").fill("材料齐全，同意。")
+    # 批准 costs money: a dialog names the person, the programme and the amount first.
+    questions = []
+    county.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     county.get_by_role("button", name="批准", exact=True).click()
     expect(county.locator(".alert-success")).to_contain_text("已批准")
     expect(county.locator('[data-state="approved"]')).to_have_text("已批准")
+    assert questions == [f"确定批准{founder_name}一次性创业补贴 5,000 元？"]
     page_log(county).assert_clean()
 
     county.goto(f"/cases/{case_id}")

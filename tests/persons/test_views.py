@@ -233,7 +233,8 @@ def test_merge_move_correct_pages(known, make_person, login_as):
     page = body(client.get(f"/persons/{known.id}/merge"))
     assert f"#{twin.id}" in page  # suggested: same name and birth date
     merged = client.post(f"/persons/{known.id}/merge", data={
-        "other_id": str(twin.id), "reason": "重复", "version": str(known.version), "other_version": str(twin.version)})
+        "other_id": str(twin.id), "reason": "重复", "version": str(known.version), "other_version": str(twin.version),
+        "confirm": "1"})
     assert merged.status_code == 302
     detail = body(client.get(f"/persons/{known.id}"))
     assert "合并来源" in detail and f"#{twin.id}" in detail
@@ -264,9 +265,10 @@ def test_merge_move_correct_pages(known, make_person, login_as):
 
 def test_archive_flow(known, login_as):
     client = login_as("demo_township")
-    assert client.post(f"/persons/{known.id}/archive", data={"version": str(known.version)}).status_code == 303
     assert client.post(f"/persons/{known.id}/archive", data={"version": str(known.version),
-                                                             "reason": "登记有误"}).status_code == 302
+                                                             "confirm": "1"}).status_code == 303
+    assert client.post(f"/persons/{known.id}/archive", data={"version": str(known.version),
+                                                             "reason": "登记有误", "confirm": "1"}).status_code == 302
     assert not listed(client.get("/persons/", query_string={"q": "曾宪梓"}), known)
     assert listed(client.get("/persons/", query_string={"q": "曾宪梓", "archived": "archived"}), known)
     assert login_as("demo_village").get(f"/persons/{known.id}/edit").status_code == 409

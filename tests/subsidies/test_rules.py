@@ -85,7 +85,7 @@ def test_every_criterion_explains_itself_in_chinese():
         assert c.label and c.actual and c.required and c.clause and c.message
         assert any("\u4e00" <= ch <= "\u9fff" for ch in c.message)
     months = by_code(result)["operating_months"]
-    assert "2026-07-01" in months.message and "6 个月" in months.clause
+    assert "2026年7月1日" in months.message and "6 个月" in months.clause
     # The only failure is time-based: the result says from when it holds (jobs stay missing).
     assert result.holds_from == date(2026, 7, 1)
     assert run(facts(as_of=date(2026, 6, 30), jobs=1)).holds_from is None

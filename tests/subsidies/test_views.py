@@ -62,7 +62,7 @@ def test_submit_with_attachment_then_county_approves(login_as):
     # The submitter sees no decision buttons; the county officer approves.
     assert "本人提交" not in page
     assert county.post(f"/subsidies/applications/{application.id}/decide",
-                       data={"decision": "approve", "version": application.version}).status_code == 302
+                       data={"decision": "approve", "version": application.version, "confirm": "1"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Application, application.id).state == AppState.APPROVED
 
@@ -224,11 +224,13 @@ def test_city_admin_adds_a_rule_version_on_the_programmes_page(login_as):
     assert "amount =" not in page and "DOMAIN.md" not in page
     effective = (clock.today() + timedelta(days=30)).isoformat()
     response = city.post("/subsidies/programmes/startup_once/versions",
-                         data={"param_amount": "6000", "effective_from": effective, "note": "2027 年标准"})
+                         data={"param_amount": "6000", "effective_from": effective, "note": "2027 年标准",
+                               "confirm": "1"})
     assert response.status_code == 302
     version = db.session.scalar(select(RuleVersion).where(RuleVersion.effective_from == clock.today() + timedelta(days=30)))
     assert version.params["amount"] == 6000 and version.version_no == 2
-    bad = city.post("/subsidies/programmes/startup_once/versions", data={"param_amount": "x", "effective_from": effective})
+    bad = city.post("/subsidies/programmes/startup_once/versions", data={"param_amount": "x", "effective_from": effective,
+                                                                              "confirm": "1"})
     assert bad.status_code == 303
     assert "补贴金额（元）应为 0 到 10,000,000 之间的整数。" in city.get("/subsidies/programmes").get_data(as_text=True)
     assert "新增参数版本" not in login_as("demo_county").get("/subsidies/programmes").get_data(as_text=True)
