@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, false, func, or_, select, union
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.cases.models import OPEN_ITEM_STATUSES, Case, CaseRequest, CaseStage, RequestStatus, ServiceItem
@@ -20,6 +21,8 @@ from app.core.access.roles import REGION_ROLES, TOWNSHIP_AND_ABOVE, Role
 from app.core.access.scope import region_scope, scope_region
 from app.core.pagination import Page, Sort, keyset_page
 from app.extensions import db
+from app.persons.models import Person
+from app.regions.models import Region
 
 # "Due" on the home page: contacts due within this many days, or overdue.
 DUE_SOON_DAYS = 7
@@ -89,9 +92,23 @@ def parse_filters(args: Any) -> CaseFilters:
 LIST_SORT = Sort("due", Case.next_due_on, nullable=True, label="下次联系日期")
 
 
+def _names_only(relationship: Any) -> Any:
+    """A case's specialist or mentor for a list row: the name only, in the rows' statement (a
+    whole User loads its roles and mentor profile in two more statements per person)."""
+    return joinedload(relationship).load_only(User.full_name).lazyload("*")
+
+
+# What a list row shows — the person's township and village, the specialist's and the mentor's
+# names — loaded with the rows: the statement count does not grow with the page.
+LIST_LOAD = (
+    joinedload(Case.person).joinedload(Person.village).joinedload(Region.township).load_only(Region.name),
+    _names_only(Case.specialist), _names_only(Case.mentor),
+)
+
+
 def list_cases(user: Any, filters: CaseFilters, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page[Case]:
     """One page of the cases `user` may see, soonest next contact first (keyset on next_due_on, id)."""
-    stmt = select(Case).where(access.visible_cases_condition(user))
+    stmt = select(Case).where(access.visible_cases_condition(user)).options(*LIST_LOAD)
     if filters.stage is not None:
         stmt = stmt.where(Case.stage == filters.stage)
     else:
