@@ -97,23 +97,35 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
+# Pages that belong to an entry of another name: endpoint prefix → the entry's endpoint.
+OWNER_OF: dict[str, str] = {
+    "subsidies.loan": "subsidies.applications",  # loans: pages of the 补贴 work, beside applications
+}
+MIN_SHARED = 3  # characters of view name two endpoints must share to be taken as one page family
+
+
 def current_item(items: list[NavItem], endpoint: str | None) -> NavItem | None:
-    """The one entry the page at `endpoint` belongs to: the entry of that very endpoint, else the
-    entry of the same blueprint whose view name shares the longest prefix with the page's
-    (`subsidies.application_detail` → 补贴申请, `subsidies.programme_new` → 补贴项目), ties to the
-    first in menu order; None when no entry shares the blueprint (the profile page)."""
+    """The one entry the page at `endpoint` belongs to: the entry of that very endpoint; else
+    the entry `OWNER_OF` names; else the entry of the same blueprint whose view name shares the
+    longest prefix (at least `MIN_SHARED` characters) with the page's (`subsidies.application_detail`
+    → 补贴申请, `auth.user_detail` → 用户管理); else the blueprint's `index` entry
+    (`persons.detail` → 人员信息库); else None (`auth.profile`: no entry)."""
     if not endpoint:
         return None
+    by_endpoint = {item.endpoint: item for item in items}
+    if endpoint in by_endpoint:
+        return by_endpoint[endpoint]
+    for prefix, owner in OWNER_OF.items():
+        if endpoint.startswith(prefix):
+            return by_endpoint.get(owner)
     blueprint, _, view = endpoint.rpartition(".")
-    best, best_score = None, -1
+    best, best_score = None, MIN_SHARED - 1
     for item in items:
-        if item.endpoint == endpoint:
-            return item
         if item.blueprint == blueprint:
             score = _common_prefix(item.view, view)
             if score > best_score:
                 best, best_score = item, score
-    return best
+    return best or by_endpoint.get(f"{blueprint}.index")
 
 
 def menu_for(user: Any, endpoint: str | None) -> list[NavGroup]:

@@ -58,8 +58,9 @@ def test_exactly_one_entry_matches_a_page(app, endpoint, expected):
     assert current == [expected]
 
 
-def test_a_page_outside_every_entry_highlights_none(app):
-    assert all(g.current is None for g in nav.menu_for(_user(Role.CITY_ADMIN), "auth.profile"))
+@pytest.mark.parametrize("endpoint", ["auth.profile", "auth.change_password", "api_docs_page.docs", None])
+def test_a_page_outside_every_entry_highlights_none(app, endpoint):
+    assert all(g.current is None for g in nav.menu_for(_user(Role.CITY_ADMIN), endpoint))
 
 
 def test_an_unknown_group_is_refused():
