@@ -46,20 +46,21 @@ def _persons(user):
 def _cases(user):
     from app.cases import queries
 
-    page = queries.list_cases(user, queries.parse_filters({}), None, PAGE_SIZE)
+    page = queries.list_cases(user, queries.parse_filters({}), None, PAGE_SIZE)  # its eager loads included
     return ["服务对象", "阶段", "村", "专员", "导师", "下次联系"], [
         (c.person.name, c.stage.label, _place(c.person.village), c.specialist.full_name if c.specialist else "",
          c.mentor.full_name if c.mentor else "", c.next_due_on) for c in page.items]
 
 
 def _businesses(user):
+    from app.businesses import views
     from app.businesses.models import Business
-    from app.businesses.views import LIST_LOAD, LIST_SORT
     from app.core.access import subsidies as access
     from app.core.pagination import keyset_page
 
-    stmt = select(Business).where(access.visible_businesses_condition(user)).options(*LIST_LOAD)
-    page = keyset_page(stmt, LIST_SORT, Business.id, None, PAGE_SIZE)
+    # getattr: the floor also runs against older revisions of the app (before/after figures).
+    stmt = select(Business).where(access.visible_businesses_condition(user)).options(*getattr(views, "LIST_LOAD", ()))
+    page = keyset_page(stmt, views.LIST_SORT, Business.id, None, PAGE_SIZE)
     return ["名称", "类型", "创办人", "登记地", "首次登记", "带动就业", "状态"], [
         (b.name, b.kind.label, b.founder.name, _place(b.village), b.registered_on, b.jobs, b.status.label)
         for b in page.items]
@@ -67,18 +68,76 @@ def _businesses(user):
 
 def _applications(user):
     from app.core.access import subsidies as access
-    from app.core.pagination import keyset_page
+    from app.core.pagination import Sort, keyset_page
+    from app.subsidies import views
     from app.subsidies.models import Application
-    from app.subsidies.views import APPLICATION_SORT
 
     stmt = select(Application).where(access.visible_applications_condition(user))
-    page = keyset_page(stmt, APPLICATION_SORT, Application.id, None, PAGE_SIZE)
+    sort = getattr(views, "APPLICATION_SORT", None) or Sort("newest", Application.id, descending=True)
+    page = keyset_page(stmt, sort, Application.id, None, PAGE_SIZE)
     return ["编号", "项目", "申请人", "经营主体", "金额", "提交日期", "状态"], [
         (a.id, a.programme.name, a.person.name, a.business.name if a.business else "", a.amount, a.submitted_on,
          a.state.label) for a in page.items]
 
 
 PAGES = {"persons": _persons, "cases": _cases, "businesses": _businesses, "applications": _applications}
+
+
+def rows_statement(real_app, path: str, cookie: str) -> tuple[str, object]:
+    """The SQL and parameters of the statement that reads a real page's rows (its longest
+    result among the request's statements), captured from one request of the real app."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    seen: list[tuple[int, str, object]] = []
+
+    def after(_conn, cursor, statement, parameters, _context, _many):
+        seen.append((cursor.rowcount if cursor.rowcount and cursor.rowcount > 0 else 0, statement, parameters))
+
+    with real_app.app_context():
+        engine = db.engine
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        from werkzeug.test import EnvironBuilder
+
+        environ = EnvironBuilder(path=path, headers={"Cookie": cookie}).get_environ()
+        b"".join(real_app(environ, lambda status, headers, exc_info=None: None))
+    finally:
+        event.remove(engine, "after_cursor_execute", after)
+    # rowcount is -1 for SELECT on SQLite: pick the statement on the page's table instead.
+    table = {"/persons/": "persons", "/cases/": "cases", "/businesses/": "businesses",
+             "/subsidies/applications": "applications"}[path]
+    candidates = [(n, sql, params) for n, sql, params in seen
+                  if f"FROM {table}" in sql and "count(" not in sql.lower()]
+    _, sql, params = max(candidates, key=lambda c: c[0])
+    return sql, params
+
+
+def create_raw_floor_app(real_app, statements: dict[str, tuple[str, object]]) -> Flask:
+    """The stricter floor: each page replays the SQL the real page ran for its rows (captured by
+    `rows_statement`) on a pooled DBAPI connection and renders every column of every row."""
+    from app.extensions import db
+
+    with real_app.app_context():
+        engine = db.engine
+    floor = Flask("list_floor_raw")
+
+    @floor.route("/<kind>")
+    def page(kind: str):
+        sql, params = statements[kind]
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql, params)
+            header = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+            cursor.close()
+        finally:
+            connection.close()
+        return render_template_string(TEMPLATE, title=kind, header=header, rows=rows[:PAGE_SIZE])
+
+    return floor
 
 
 def create_floor_app(real_app, username: str = "demo_county") -> Flask:

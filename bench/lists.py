@@ -96,32 +96,33 @@ def count_statements(app, call) -> int:
 
 
 def run(database_url: str, seconds: float, rounds: int, username: str) -> list[dict]:
-    from bench.list_floor import create_floor_app
+    from bench.list_floor import create_floor_app, create_raw_floor_app, rows_statement
 
     app = create_bench_app(database_url)
     floor = create_floor_app(app, username)
     cookie = session_cookie(app, username)
+    raw = create_raw_floor_app(app, {kind: rows_statement(app, path, cookie) for _, path, kind in PAGES})
     results = []
     for label, path, kind in PAGES:
-        real_call = _caller(app, path, cookie)
-        floor_call = _caller(floor, f"/{kind}", None)
+        calls = {"real": _caller(app, path, cookie), "floor": _caller(floor, f"/{kind}", None),
+                 "raw": _caller(raw, f"/{kind}", None)}
         for _ in range(5):  # warm-up: caches, compiled statements, templates
-            real_call()
-            floor_call()
-        html = real_call()
-        real_n = floor_n = 0
-        real_t = floor_t = 0.0
+            for call in calls.values():
+                call()
+        html = calls["real"]()
+        counts = dict.fromkeys(calls, 0)
+        times = dict.fromkeys(calls, 0.0)
         for _ in range(rounds):
-            n, t = _rate(real_call, seconds)
-            real_n, real_t = real_n + n, real_t + t
-            n, t = _rate(floor_call, seconds)
-            floor_n, floor_t = floor_n + n, floor_t + t
-        real_rate, floor_rate = real_n / real_t, floor_n / floor_t
-        results.append({"page": label, "real": real_rate, "floor": floor_rate, "ratio": real_rate / floor_rate,
-                        "bytes": len(html), "rows": html.count(b"<tr") - 1 if b"<tr" in html else
-                        html.count(b'class="list-group-item'),
-                        "statements": count_statements(app, real_call),
-                        "floor_statements": count_statements(app, floor_call)})
+            for name, call in calls.items():
+                n, t = _rate(call, seconds)
+                counts[name] += n
+                times[name] += t
+        rate = {name: counts[name] / times[name] for name in calls}
+        rows = html.count(b"<tr") - 1 if b"<tbody>" in html else html.count(b'class="list-group-item')
+        results.append({"page": label, **rate, "ratio": rate["real"] / rate["floor"],
+                        "raw_ratio": rate["real"] / rate["raw"], "bytes": len(html), "rows": rows,
+                        "statements": count_statements(app, calls["real"]),
+                        "floor_statements": count_statements(app, calls["floor"])})
     return results
 
 
@@ -144,11 +145,13 @@ def main() -> None:
     print(f"#### List pages against the floor: {server} · {people:,} people · {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
     print(f"Machine: {machine()}\n")
     print(f"Signed in as `{args.user}`; {args.rounds} rounds × {args.seconds:g} s per app and page, alternating.\n")
-    print("| page | real req/s | floor req/s | real ÷ floor | HTML KB | rows | statements (floor) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| page | real req/s | floor req/s | real ÷ floor | raw floor req/s | real ÷ raw floor | HTML KB | rows "
+          "| statements (floor) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in run(args.database_url, args.seconds, args.rounds, args.user):
-        print(f"| {r['page']} | {r['real']:.0f} | {r['floor']:.0f} | {r['ratio']:.2f}× | {r['bytes'] / 1024:.1f} | "
-              f"{r['rows']} | {r['statements']} ({r['floor_statements']}) |")
+        print(f"| {r['page']} | {r['real']:.0f} | {r['floor']:.0f} | {r['ratio']:.2f}× | {r['raw']:.0f} | "
+              f"{r['raw_ratio']:.2f}× | {r['bytes'] / 1024:.1f} | {r['rows']} | {r['statements']} "
+              f"({r['floor_statements']}) |")
     with app.app_context():
         print(f"\n{machine()}")
 
