@@ -149,7 +149,9 @@ def add_businesses(db, count: int, rng: random.Random) -> None:
     have = db.session.scalar(select(func.count()).select_from(Business)) or 0
     if have >= count:
         return
-    max_person = db.session.scalar(select(func.max(Person.id)))
+    # The generator's ids are one contiguous block, not always from 1 (PostgreSQL: a block of
+    # the sequence).
+    min_person, max_person = db.session.execute(select(func.min(Person.id), func.max(Person.id))).one()
     villages = _villages(db)
     today = clock.today()
     first = date(2020, 1, 1)
@@ -163,7 +165,7 @@ def add_businesses(db, count: int, rng: random.Random) -> None:
             v = villages[rng.randrange(len(villages))]
             registered = first + timedelta(days=rng.randrange(span))
             rows.append({"village_id": v.id, "township_id": v.township_id, "county_id": v.county_id,
-                         "founder_id": rng.randrange(1, max_person + 1), "name": f"经营主体{i}",
+                         "founder_id": rng.randrange(min_person, max_person + 1), "name": f"经营主体{i}",
                          "kind": KINDS[rng.randrange(len(KINDS))], "credit_code": credit_code(i + 1),
                          "registered_on": registered, "is_first_registration": True, "jobs": 1 + i % 9,
                          "status": "closed" if rng.random() < 0.08 else "operating",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.businesses import labels
 from app.businesses import operations as ops
@@ -21,6 +22,7 @@ from app.core.forms import int_or_none, submit_form
 from app.core.pagination import Sort, keyset_page
 from app.extensions import db
 from app.persons.models import Person
+from app.regions.models import Region
 from app.subsidies import eligibility, integration
 from app.subsidies.models import Application, Programme
 
@@ -29,13 +31,17 @@ nav.register("经营主体", "businesses.index", roles=REGION_ROLES, order=40, i
 
 PAGE_SIZE = 50
 LIST_SORT = Sort("registered", Business.registered_on, descending=True, label="登记日期")
+# The list shows "township village": the township's name in the rows' statement, not one
+# lazy load per distinct township.
+LIST_LOAD = (joinedload(Business.village).joinedload(Region.township).load_only(Region.name),
+             joinedload(Business.founder).load_only(Person.name).lazyload("*"))
 
 
 @bp.route("/")
 @rule(REGION_ROLES)
 def index():
     q = (request.args.get("q") or "").strip()[:50]
-    stmt = select(Business).where(access.visible_businesses_condition(current_user))
+    stmt = select(Business).where(access.visible_businesses_condition(current_user)).options(*LIST_LOAD)
     if q:
         stmt = stmt.where(Business.name.contains(q))
     page = keyset_page(stmt, LIST_SORT, Business.id, request.args.get("cursor"), PAGE_SIZE)

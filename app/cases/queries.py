@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import and_, exists, false, func, or_, select, union
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.cases.models import (
@@ -31,6 +32,8 @@ from app.core.access.scope import region_scope, scope_region
 from app.core.pagination import Page, Sort, keyset_page
 from app.core.validators import UNSAFE_TEXT_MESSAGE, has_unsafe_chars
 from app.extensions import db
+from app.persons.models import Person
+from app.regions.models import Region
 
 # "Due" on the home page: contacts due within this many days, or overdue.
 DUE_SOON_DAYS = 7
@@ -238,10 +241,24 @@ def _name_condition(q: str | None) -> Any:
     return None if condition is None else Case.person_id.in_(select(Person.id).where(condition))
 
 
+def _names_only(relationship: Any) -> Any:
+    """A case's specialist or mentor for a list row: the name only, in the rows' statement (a
+    whole User loads its roles and mentor profile in two more statements per person)."""
+    return joinedload(relationship).load_only(User.full_name).lazyload("*")
+
+
+# What a list row shows — the person's township and village, the specialist's and the mentor's
+# names — loaded with the rows: the statement count does not grow with the page.
+LIST_LOAD = (
+    joinedload(Case.person).joinedload(Person.village).joinedload(Region.township).load_only(Region.name),
+    _names_only(Case.specialist), _names_only(Case.mentor),
+)
+
+
 def list_cases(user: Any, filters: CaseFilters, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page[Case]:
     """One page of the cases `user` may see, soonest due first on the viewer's clock (`list_sort`),
     optionally only those whose person's name matches `filters.q` (the person library's search)."""
-    stmt = select(Case).where(access.visible_cases_condition(user))
+    stmt = select(Case).where(access.visible_cases_condition(user)).options(*LIST_LOAD)
     named = _name_condition(filters.q)
     if named is not None:
         stmt = stmt.where(named)

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_babel import format_decimal
 from flask_login import current_user
 
-from app.core import clock, nav
+from app.core import clock, nav, widgets
 from app.core.fields import to_date
 
 
@@ -69,14 +69,24 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def row_url(endpoint: str, key: str):
+    """`id -> URL of endpoint` for the rows of a list: `url_for` once per page rather than once
+    per row (`{% set person_url = row_url('persons.detail', 'person_id') %}`, then
+    `person_url(p.id)`). For endpoints whose only argument is an integer id."""
+    marker = 2147483647
+    prefix, _, suffix = url_for(endpoint, **{key: marker}).partition(str(marker))
+    return lambda value: f"{prefix}{int(value)}{suffix}"
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(date_cn=date_cn, datetime_cn=datetime_cn, number=number, money=money)
-    app.jinja_env.globals.update(url_with=url_with)
+    app.jinja_env.globals.update(url_with=url_with, row_url=row_url)
+    widgets.install()
 
     @app.context_processor
     def _globals():
         return {
             "app_name": app.config["APP_NAME"],
-            "nav_items": nav.items_for(current_user),
+            "nav_menu": nav.menu_for(current_user, request.endpoint if has_request_context() else None),
             "today": clock.today(),
         }

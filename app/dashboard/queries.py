@@ -381,6 +381,19 @@ class ListKind:
     tiebreak: Any
     header: list[str]
     row: Callable[[Any], list[Any]]
+    # The record's own page, linked from the row's first cell: (endpoint, URL argument, "may this
+    # user open it" predicate); None: the rows link nowhere.
+    link: tuple[str, str, Callable[[Any, Any], bool]] | None = None
+
+    def url_of(self, user: Any) -> Callable[[Any], str | None]:
+        """`item -> URL of its page`, or None where `user` may not open it (no link to a 403)."""
+        if self.link is None:
+            return lambda item: None
+        from app.core.templating import row_url
+
+        endpoint, argument, may_open = self.link
+        url = row_url(endpoint, argument)
+        return lambda item: url(item.id) if may_open(user, item) else None
 
 
 def _person_row(p: Person) -> list[Any]:

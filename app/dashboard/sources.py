@@ -328,21 +328,26 @@ def _case_row(c: Case) -> list[Any]:
 
 
 def _register_lists() -> None:
+    from app.core.access.cases import can_view_case
+    from app.core.access.subsidies import can_view_application, can_view_business, can_view_loan
     from app.core.pagination import Sort
 
     queries.LIST_KINDS["businesses"] = ListKind(
         Sort("registered", Business.registered_on), Business.id,
-        ["名称", "统一社会信用代码", "类型", "登记日期", "登记地", "创办人", "返乡/入乡", "状态"], _business_row)
+        ["名称", "统一社会信用代码", "类型", "登记日期", "登记地", "创办人", "返乡/入乡", "状态"], _business_row,
+        ("businesses.detail", "business_id", can_view_business))
     queries.LIST_KINDS["loans"] = ListKind(
-        Sort("contract", Loan.contract_on), Loan.id, ["借款人", "类型", "金额（元）", "合同日期", "经办银行", "状态"], _loan_row)
+        Sort("contract", Loan.contract_on), Loan.id, ["借款人", "类型", "金额（元）", "合同日期", "经办银行", "状态"], _loan_row,
+        ("subsidies.loan_detail", "loan_id", can_view_loan))
     queries.LIST_KINDS["applications"] = ListKind(
         Sort("submitted", Application.submitted_on), Application.id,
-        ["项目", "申请人", "状态", "金额（元）", "申请日期", "决定日期", "发放日期", "发放金额（元）"], _application_row)
+        ["项目", "申请人", "状态", "金额（元）", "申请日期", "决定日期", "发放日期", "发放金额（元）"], _application_row,
+        ("subsidies.application_detail", "application_id", can_view_application))
     queries.LIST_KINDS["cases"] = ListKind(
         Sort("opened", Case.opened_on), Case.id, ["服务对象", "阶段", "建档日期", "服务专员", "创业导师",
                                                        # Each "1"'s own clock, named (issue 12 §7).
                                                        "专员联系期限", "导师辅导期限"],
-        _case_row)
+        _case_row, ("cases.detail", "case_id", can_view_case))
 
 
 _register_lists()

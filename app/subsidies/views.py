@@ -19,6 +19,7 @@ from app.core.access.scope import load_or_404
 from app.core.errors import BadRequest, Conflict, FieldErrors, Forbidden, NotFound
 from app.core.fields import date_format_message, to_date
 from app.core.forms import int_or_none
+from app.core.pagination import Sort, keyset_page
 from app.core.templating import date_cn
 from app.extensions import db
 from app.persons import sections
@@ -50,6 +51,9 @@ nav.register("补贴申请", "subsidies.applications", roles=REGION_ROLES, order
 nav.register("主动服务", "subsidies.proactive_list", roles=TOWNSHIP_AND_ABOVE, order=55, icon="bell")
 nav.register("补贴项目", "subsidies.programmes", roles=REGION_ROLES, order=90, icon="sliders")
 
+PAGE_SIZE = 50
+APPLICATION_SORT = Sort("newest", Application.id, descending=True, label="最新")
+
 
 def _load(application_id: int) -> Application:
     if not 0 < application_id < 2**31:
@@ -67,8 +71,9 @@ def applications():
     stmt = select(Application).where(access.visible_applications_condition(current_user))
     if state in {s.value for s in AppState}:
         stmt = stmt.where(Application.state == AppState(state))
-    items = list(db.session.scalars(stmt.order_by(Application.id.desc()).limit(200)))
-    return render_template("subsidies/applications.html", items=items, state=state, states=list(AppState))
+    page = keyset_page(stmt, APPLICATION_SORT, Application.id, request.args.get("cursor"), PAGE_SIZE)
+    return render_template("subsidies/applications.html", items=page.items, next_cursor=page.next_cursor,
+                           state=state, states=list(AppState))
 
 
 @bp.route("/applications/new", methods=["GET", "POST"])

@@ -7,14 +7,14 @@ from datetime import date
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from app.core import clock
 from app.core.audit import AuditEntry
 from app.dashboard import counters, queries
 from app.dashboard.models import TargetCode, TargetYear
 from app.extensions import db
-from app.persons.models import Person
+from app.persons.models import Person, PersonBaseline
 from app.regions.models import Region, RegionLevel
 from app.regions.operations import by_code
 from tests.persons.factories import create_person
@@ -52,7 +52,27 @@ def fixed_baselines(monkeypatch):
     return set_figures
 
 
+def _without_demo_baselines() -> None:
+    """The demo enters this year's baseline of every county (app/demo/dashboard.py); some tests
+    need a county without one."""
+    db.session.execute(delete(PersonBaseline))
+    db.session.commit()
+
+
+def test_demo_baselines_show_targets_and_progress(demo, login_as):
+    html = login_as("demo_city").get("/dashboard/").text
+    table = html.split('id="target-table"')[1].split("</table>")[0]
+    assert "无基数" not in table
+    row = re.search(rf'<tr[^>]*data-code="{YILING}"[^>]*>(.*?)</tr>', html, re.S).group(1)
+    assert "18,600" in row and "372" in row  # 2% of 18,600
+    rows = {r["code"]: r for r in login_as("demo_city").get("/api/v1/targets").json["rows"]}
+    counties = db.session.scalar(select(func.count()).select_from(Region).where(Region.level == RegionLevel.COUNTY))
+    assert sum(1 for r in rows.values() if r["target"] is not None and r["progress"] is not None) >= counties
+    assert rows[YILING]["baseline_source"] == "entered" and rows[YILING]["target"] == 372
+
+
 def test_no_baseline_is_shown_as_such_never_as_zero_percent(demo, login_as):
+    _without_demo_baselines()
     html = login_as("demo_city").get("/dashboard/").text
     row = re.search(rf'<tr[^>]*data-code="{YILING}"[^>]*>(.*?)</tr>', html, re.S).group(1)
     assert "无基数" in row and "0%" not in row and "0.0%" not in row
@@ -236,6 +256,7 @@ def test_baselines_come_from_the_person_library(demo, login_as):
     from app.auth.models import User
     from app.persons.baselines import enter_baseline
 
+    _without_demo_baselines()
     officer = db.session.scalar(select(User).where(User.username == "demo_county"))
     enter_baseline(officer, by_code(YILING), 2026, value=30_001, source="2025 年统计年报",
                    source_date=date(2026, 1, 15), expected_version=0)

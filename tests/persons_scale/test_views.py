@@ -5,7 +5,7 @@ import io
 import re
 
 from python_calamine import CalamineWorkbook
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.core.audit import AuditEntry
 from app.extensions import db
@@ -88,6 +88,8 @@ def test_export_download_masked_and_unmasked_with_reason(demo, login_as):
 
 
 def test_baselines_page_enter_and_compute(demo, login_as):
+    db.session.execute(delete(PersonBaseline))  # the demo's entered figures (app/demo/dashboard.py)
+    db.session.commit()
     client = login_as("demo_county")
     page = client.get("/persons/baselines?year=2026").get_data(as_text=True)
     assert "2025-12-31" in page and "夷陵区" in page and "保存填报数" in page
