@@ -20,10 +20,10 @@ def test_done_without_result_is_refused(demo):
     item = ops.add_service_item(admin, case, {"service_type": "legal_aid"})
     for blank in ({"status": "done"}, {"status": "done", "outcome": "  "}):
         with pytest.raises(FieldErrors) as error:
-            ops.update_service_item(admin, item, blank)
+            ops.update_service_item(admin, item, blank, expected_version=item.version)
         assert error.value.fields == {"outcome": ["办结前请填写办理结果。"]}
         assert item.status == ItemStatus.TODO
-    ops.update_service_item(admin, item, {"status": "done", "outcome": "已获法律援助"})
+    ops.update_service_item(admin, item, {"status": "done", "outcome": "已获法律援助"}, expected_version=item.version)
     assert item.status == ItemStatus.DONE and item.outcome == "已获法律援助"
 
 

@@ -70,11 +70,11 @@ def test_deactivation_needs_confirmation(demo, login_as):
     page = body(client.get(f"/users/{target.id}/deactivate"))
     question = f"确定停用账户 {target.username}（{target.full_name}）？"
     assert f'data-confirm="{question}"' in page
-    asked = client.post(f"/users/{target.id}/deactivate", data={"reason": "调离岗位"})
+    asked = client.post(f"/users/{target.id}/deactivate", data={"reason": "调离岗位", "version": target.version})
     assert asked.status_code == 200 and question in body(asked)
     db.session.expire_all()
     assert db.session.get(User, target.id).deactivated_at is None
-    assert client.post(f"/users/{target.id}/deactivate", data={"reason": "调离岗位", "confirm": "1"}).status_code == 302
+    assert client.post(f"/users/{target.id}/deactivate", data={"reason": "调离岗位", "confirm": "1", "version": target.version}).status_code == 302
     db.session.expire_all()
     assert db.session.get(User, target.id).deactivated_at is not None
 
@@ -84,16 +84,18 @@ def test_closing_a_case_needs_confirmation_other_stages_do_not(demo, login_as):
     client = login_as("demo_township")
     page = body(client.get(f"/cases/{case.id}"))
     assert f'data-confirm="确定为{case.person.name}结案？结案后不能再变更阶段。" data-confirm-if="stage=closed"' in page
-    asked = client.post(f"/cases/{case.id}/stage", data={"stage": "closed", "reason": "本人放弃"})
+    asked = client.post(f"/cases/{case.id}/stage", data={"stage": "closed", "reason": "本人放弃", "version": case.version})
     assert asked.status_code == 200 and f"确定为{case.person.name}结案？" in body(asked)
     db.session.expire_all()
     assert db.session.get(Case, case.id).stage == CaseStage.PENDING_ASSIGNMENT
-    done = client.post(f"/cases/{case.id}/stage", data={"stage": "closed", "reason": "本人放弃", "confirm": "1"})
+    done = client.post(f"/cases/{case.id}/stage", data={"stage": "closed", "reason": "本人放弃", "confirm": "1",
+                                                           "version": case.version})
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(Case, case.id).stage == CaseStage.CLOSED
     other = create_case(specialist="demo_specialist", mentor="demo_mentor")
-    assert client.post(f"/cases/{other.id}/stage", data={"stage": "intention", "reason": "有意向"}).status_code == 302
+    assert client.post(f"/cases/{other.id}/stage", data={"stage": "intention", "reason": "有意向",
+                                                                  "version": other.version}).status_code == 302
 
 
 def test_declining_a_case_request_needs_confirmation(demo, login_as):
@@ -102,12 +104,12 @@ def test_declining_a_case_request_needs_confirmation(demo, login_as):
     db.session.commit()
     client = login_as("demo_township")
     assert f'data-confirm="确定不予为{person.name}建档？"' in body(client.get("/cases/requests"))
-    asked = client.post(f"/cases/requests/{req.id}/decide", data={"decision": "decline", "reason": "不符合条件"})
+    asked = client.post(f"/cases/requests/{req.id}/decide", data={"decision": "decline", "reason": "不符合条件", "version": req.version})
     assert asked.status_code == 200 and f"确定不予为{person.name}建档？" in body(asked)
     db.session.expire_all()
     assert db.session.get(CaseRequest, req.id).status == RequestStatus.PENDING
     done = client.post(f"/cases/requests/{req.id}/decide",
-                       data={"decision": "decline", "reason": "不符合条件", "confirm": "1"})
+                       data={"decision": "decline", "reason": "不符合条件", "confirm": "1", "version": req.version})
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(CaseRequest, req.id).status == RequestStatus.DECLINED

@@ -43,7 +43,7 @@ def application(app):
 def test_approve_without_confirmation_grants_nothing_and_names_it(application, login_as):
     county = login_as("demo_county")
     url = f"/subsidies/applications/{application.id}/decide"
-    response = county.post(url, data={"decision": "approve", "reason": "材料齐全"})
+    response = county.post(url, data={"decision": "approve", "reason": "材料齐全", "version": application.version})
     page = body(response)
     assert response.status_code == 200
     assert f"确定批准{application.person.name}一次性创业补贴 5,000 元？" in page
@@ -61,7 +61,7 @@ def test_approve_without_confirmation_grants_nothing_and_names_it(application, l
 def test_approve_with_confirmation_grants_once(application, login_as):
     county = login_as("demo_county")
     url = f"/subsidies/applications/{application.id}/decide"
-    assert county.post(url, data={"decision": "approve", "confirm": "1"}).status_code == 302
+    assert county.post(url, data={"decision": "approve", "confirm": "1", "version": application.version}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Application, application.id).state == AppState.APPROVED and grants(application) == 1
 
@@ -75,11 +75,11 @@ def test_the_page_dialog_names_the_same_question(application, login_as):
 def test_reject_needs_confirmation_return_does_not(application, login_as):
     county = login_as("demo_county")
     url = f"/subsidies/applications/{application.id}/decide"
-    response = county.post(url, data={"decision": "reject", "reason": "不符合条件"})
+    response = county.post(url, data={"decision": "reject", "reason": "不符合条件", "version": application.version})
     assert response.status_code == 200 and "确定驳回" in body(response)
     db.session.expire_all()
     assert db.session.get(Application, application.id).state == AppState.SUBMITTED
-    assert county.post(url, data={"decision": "return", "reason": "补充材料"}).status_code == 302
+    assert county.post(url, data={"decision": "return", "reason": "补充材料", "version": application.version}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Application, application.id).state == AppState.RETURNED
 
@@ -87,14 +87,15 @@ def test_reject_needs_confirmation_return_does_not(application, login_as):
 def test_payment_needs_confirmation(application, login_as):
     county = login_as("demo_county")
     assert county.post(f"/subsidies/applications/{application.id}/decide",
-                       data={"decision": "approve", "confirm": "1"}).status_code == 302
+                       data={"decision": "approve", "confirm": "1", "version": application.version}).status_code == 302
     db.session.expire_all()
     current = db.session.get(Application, application.id)
     if current.state == AppState.APPROVED and current.programme.publicity_days:
         current.publicity_until = clock.today() - timedelta(days=1)
         db.session.commit()
     url = f"/subsidies/applications/{application.id}/pay"
-    form = {"paid_on": clock.today().strftime("%Y/%m/%d"), "amount": "5000", "voucher_no": "PZ-001"}
+    form = {"paid_on": clock.today().strftime("%Y/%m/%d"), "amount": "5000", "voucher_no": "PZ-001",
+            "version": db.session.get(Application, application.id).version}
     response = county.post(url, data=form)
     page = body(response)
     assert response.status_code == 200
