@@ -12,7 +12,7 @@ from app.businesses.forms import ActionForm, BusinessForm
 from app.businesses.models import Business
 from app.codes import operations as codes
 from app.codes.models import CodeList
-from app.core import audit, nav
+from app.core import audit
 from app.core.access import REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import subsidies as access
 from app.core.access.persons import can_view_person
@@ -25,7 +25,6 @@ from app.subsidies import eligibility, integration
 from app.subsidies.models import Application, Programme
 
 bp = Blueprint("businesses", __name__, url_prefix="/businesses")
-nav.register("经营主体", "businesses.index", roles=REGION_ROLES, order=40, icon="shop")
 
 PAGE_SIZE = 50
 LIST_SORT = Sort("registered", Business.registered_on, descending=True, label="登记日期")

@@ -9,8 +9,7 @@ from app.cases import queries
 from app.cases.labels import STAGE_LABELS
 from app.core import clock
 from app.core.access import cases as access
-from app.main.panels import Panel, PanelItem, register
-from app.persons import sections
+from app.main.panels import Panel, PanelItem
 
 ORDER = {"requests": 10, "village_followups": 20, "my_due": 15, "without_ones": 30, "overdue": 40,
          "items_past_due": 50, "reassign": 60}
@@ -51,7 +50,6 @@ def _case_item(case: Any, key: str, user: Any, today) -> PanelItem:
                      badge=badge, tone=tone)
 
 
-@register(order=30)
 def case_panels(user: Any) -> list[Panel]:
     from app.cases.views import QUEUE_TITLES
 
@@ -78,7 +76,7 @@ def case_panels(user: Any) -> list[Panel]:
     return panels
 
 
-def _section_context(user: Any, person: Any) -> dict:
+def section_context(user: Any, person: Any) -> dict:
     from sqlalchemy import select
 
     from app.cases import operations as ops
@@ -96,6 +94,3 @@ def _section_context(user: Any, person: Any) -> dict:
                          "request": access.can_request_case(user, person) and not person.is_archived},
             "stage_labels": STAGE_LABELS}
 
-
-sections.register(sections.Section("case", "一人一档", "cases/_person_section.html", order=60,
-                                   context=_section_context))

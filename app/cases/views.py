@@ -26,7 +26,7 @@ from app.cases.models import Case, CaseLog, CaseRequest, ServiceItem, ServiceTyp
 from app.cases.present import person_summary
 from app.cases.timeline import timeline
 from app.cases.workflow import next_stages
-from app.core import audit, clock, nav
+from app.core import audit, clock
 from app.core.access import ASSIGNMENT_ROLES, REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import cases as access
 from app.core.access import persons as person_access
@@ -43,8 +43,6 @@ MAX_ID = 2**31 - 1
 # Users who may view a case but write neither a visit log nor a mentor note on the sample case.
 NO_LOG_WRITERS = {"demo_city": 403, "demo_county": 403}
 
-nav.register("一人一档", "cases.index", roles=VIEWERS, order=30, icon="folder2-open")
-nav.register("服务目录", "cases.catalogue", roles={Role.CITY_ADMIN}, order=85, icon="list-check")
 
 QUEUE_TITLES = {
     "requests": "待决定的建档申请",
@@ -436,7 +434,3 @@ def toggle_type(code: str):
     flash(f"已{'启用' if item.is_active else '停用'}「{item.label}」。", "success")
     return redirect(url_for("cases.catalogue"))
 
-
-# Register the home-page panels, the person-page section and the person-library hooks.
-from app.cases import panels as _panels  # noqa: E402,F401
-from app.cases import sync as _sync  # noqa: E402,F401

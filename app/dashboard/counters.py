@@ -288,12 +288,3 @@ def persons_bulk_insert(first_id: int, last_id: int):
     """`bulk_insert` for new people (`persons.write.BULK_INSERT_HOOKS`: the import)."""
     return bulk_insert("persons", first_id, last_id)
 
-
-def register_hooks() -> None:
-    from app.persons import write
-
-    if persons_bulk_insert not in write.BULK_INSERT_HOOKS:
-        write.BULK_INSERT_HOOKS.append(persons_bulk_insert)
-
-
-register_hooks()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.core import audit, clock, nav
+from app.core import audit, clock
 from app.core.access import dashboard as access
 from app.core.access import rule
 from app.core.access.roles import Role
@@ -21,7 +21,6 @@ from app.regions.models import Region, RegionLevel
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-nav.register("总体目标", "dashboard.index", roles=access.DASHBOARD_ROLES, order=80, icon="graph-up")
 
 @bp.app_template_filter("dash_count")
 def count_filter(value) -> str:

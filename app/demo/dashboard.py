@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from app.core import audit, clock
 from app.dashboard.models import TargetCode, TargetYear, YearlyTarget
-from app.demo import register
 from app.extensions import db
 
 DEMO_TARGETS = {
@@ -18,7 +17,6 @@ DEMO_TARGETS = {
 DEMO_LOAN_TARGET = 80_000_000  # 元
 
 
-@register(90, "dashboard")
 def load_targets() -> str:
     year = clock.today().year
     if db.session.get(TargetYear, year) is not None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.audit.views import FLAGS
 from app.codes import operations as codes
 from app.codes.models import CodeList
-from app.core import audit, nav
+from app.core import audit
 from app.core.access import ASSIGNMENT_ROLES, COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, rule
 from app.core.access import persons as access
 from app.core.access.scope import deny, load_or_404
@@ -25,11 +24,7 @@ from app.regions.operations import by_code
 
 bp = Blueprint("persons", __name__, url_prefix="/persons")
 
-nav.register("人员信息库", "persons.index", roles=REGION_ROLES, order=20, icon="person-vcard")
 
-REVEAL_FLAG_LABEL = f"单日查看超过 {queries.REVEAL_FLAG_THRESHOLD} 人的完整身份证号码"
-if all(finder is not queries.heavy_revealers for _, finder in FLAGS):
-    FLAGS.append((REVEAL_FLAG_LABEL, queries.heavy_revealers))
 
 VIEWERS = REGION_ROLES | ASSIGNMENT_ROLES
 

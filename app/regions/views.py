@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.core import audit, nav
+from app.core import audit
 from app.core.access import REGION_ROLES, Role, rule
 from app.core.access.scope import region_in_scope, scope_region
 from app.core.errors import FieldErrors, NotFound
@@ -19,7 +19,6 @@ from app.regions.models import Region, RegionLevel
 
 bp = Blueprint("regions", __name__, url_prefix="/regions")
 
-nav.register("区划", "regions.index", roles=REGION_ROLES, order=90, icon="diagram-3")
 
 
 class MoveForm(FlaskForm):

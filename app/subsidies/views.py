@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.businesses import operations as business_ops
-from app.core import audit, clock, nav
+from app.core import audit, clock
 from app.core.access import COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, rule
 from app.core.access import subsidies as access
 from app.core.access.persons import can_view_person
@@ -20,9 +20,8 @@ from app.core.access.scope import load_or_404
 from app.core.errors import BadRequest, Conflict, FieldErrors, Forbidden, NotFound
 from app.core.forms import int_or_none
 from app.extensions import db
-from app.persons import sections
 from app.persons.models import Person
-from app.subsidies import eligibility, export, integration, panels, proactive  # noqa: F401  (timeline source, panels)
+from app.subsidies import eligibility, export, proactive
 from app.subsidies import operations as ops
 from app.subsidies.labels import ATTACHMENT_LABELS, AUDIT_ACTION_LABELS
 from app.subsidies.models import (
@@ -37,9 +36,6 @@ from app.subsidies.models import (
 )
 
 bp = Blueprint("subsidies", __name__, url_prefix="/subsidies")
-nav.register("补贴申请", "subsidies.applications", roles=REGION_ROLES, order=50, icon="cash-coin")
-nav.register("主动服务", "subsidies.proactive_list", roles=TOWNSHIP_AND_ABOVE, order=55, icon="bell")
-nav.register("补贴项目", "subsidies.programmes", roles=REGION_ROLES, order=90, icon="sliders")
 
 
 def _load(application_id: int) -> Application:
@@ -340,7 +336,7 @@ def loan_schedule_export(loan_id: int):
 # ---------------------------------------------------------------------------------------------
 # Person page section: businesses, eligibility and applications
 
-def _person_section(user, person) -> dict:
+def person_section(user, person) -> dict:
     businesses = business_ops.businesses_of(person.id)
     startup = eligibility.programme_by_code("startup_once")
     checks = [(b, eligibility.check(startup, person, b)) for b in businesses] if startup else []
@@ -352,11 +348,6 @@ def _person_section(user, person) -> dict:
     return {"businesses": businesses, "checks": checks, "applications": applications, "loans": loans,
             "can_add_business": can_create_business(user, founder=person),
             "can_apply": access.can_submit_application(user, person)}
-
-
-sections.register(sections.Section("subsidies", "经营主体与补贴", "subsidies/_person_section.html", order=70,
-                                   visible=lambda user, person: bool(getattr(user, "roles", set()) & REGION_ROLES),
-                                   context=_person_section))
 
 
 @bp.route("/loans/new", methods=["GET", "POST"])
