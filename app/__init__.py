@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from app.core.records import MAX_ID
 from config import Config, ProductionConfig, config_from_env
 
 
@@ -40,7 +41,7 @@ class BoundedInt(IntegerConverter):
     """`<int:…>` URL parts beyond a 32-bit integer column answer 404 instead of overflowing."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 

@@ -26,11 +26,11 @@ from app.cases.models import Case, CaseLog, CaseRequest, ServiceItem, ServiceTyp
 from app.cases.present import person_summary
 from app.cases.timeline import timeline
 from app.cases.workflow import next_stages
-from app.core import audit, clock
+from app.core import audit, clock, records
 from app.core.access import ASSIGNMENT_ROLES, REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import cases as access
 from app.core.access import persons as person_access
-from app.core.access.scope import deny, load_or_404
+from app.core.access.scope import deny
 from app.core.errors import Conflict, FieldErrors, Forbidden, NotFound
 from app.core.forms import int_or_none, submit_form
 from app.extensions import db
@@ -39,7 +39,6 @@ from app.persons.models import Person
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 VIEWERS = REGION_ROLES | ASSIGNMENT_ROLES
-MAX_ID = 2**31 - 1
 # Users who may view a case but write neither a visit log nor a mentor note on the sample case.
 NO_LOG_WRITERS = {"demo_city": 403, "demo_county": 403}
 
@@ -66,15 +65,11 @@ def service_label(code: str) -> str:
 
 
 def _load(case_id: int) -> Case:
-    if not 0 < case_id <= MAX_ID:
-        raise NotFound()
-    return load_or_404(Case, case_id, current_user, access.can_view_case)
+    return access.load_case(current_user, case_id)
 
 
 def _load_person(person_id: int) -> Person:
-    if not 0 < person_id <= MAX_ID:
-        raise NotFound()
-    return load_or_404(Person, person_id, current_user, person_access.can_view_person)
+    return person_access.load_person(current_user, person_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,7 +140,7 @@ def request_case(person_id: int):
 @bp.route("/requests/<int:request_id>/decide", methods=["POST"])
 @rule(TOWNSHIP_AND_ABOVE, sample="case_request")
 def decide(request_id: int):
-    req = db.session.get(CaseRequest, request_id) if 0 < request_id <= MAX_ID else None
+    req = records.get(CaseRequest, request_id)
     if req is None:
         raise NotFound()
     if not access.can_decide_request(current_user, req):
@@ -343,7 +338,7 @@ def new_log(case_id: int):
                                           "demo_village": 403, "demo_mentor": 403})
 def revise_log(case_id: int, log_id: int):
     case = _load(case_id)
-    log = db.session.get(CaseLog, log_id) if 0 < log_id <= MAX_ID else None
+    log = records.get(CaseLog, log_id)
     if log is None or log.case_id != case.id:
         raise deny("case_log", log_id, current_user)
     if log.author_id != current_user.id:
@@ -384,7 +379,7 @@ def add_service(case_id: int):
 @rule(REGION_ROLES | {Role.SPECIALIST}, sample="case_item")
 def update_service(case_id: int, item_id: int):
     case = _load(case_id)
-    item = db.session.get(ServiceItem, item_id) if 0 < item_id <= MAX_ID else None
+    item = records.get(ServiceItem, item_id)
     if item is None or item.case_id != case.id:
         raise deny("service_item", item_id, current_user)
     form = ServiceUpdateForm()

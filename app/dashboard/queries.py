@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from app.core import clock
+from app.core.access.scope import region_condition
 from app.core.errors import FieldErrors
 from app.dashboard.models import TargetYear, VillagePersonCount
 from app.extensions import db
@@ -127,8 +128,7 @@ def owned_condition(model: Any, region: Region | None) -> Any:
     """Rows of a RegionOwnedMixin model inside `region` (None or the city: all)."""
     if region is None or region.level == RegionLevel.CITY:
         return model.village_id.is_not(None)
-    return {RegionLevel.COUNTY: model.county_id, RegionLevel.TOWNSHIP: model.township_id,
-            RegionLevel.VILLAGE: model.village_id}[region.level] == region.id
+    return region_condition(model, region)
 
 
 # ---------------------------------------------------------------------------------------------

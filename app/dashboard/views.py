@@ -12,6 +12,7 @@ from app.core.access.roles import Role
 from app.core.access.scope import deny
 from app.core.errors import FieldErrors, Forbidden, NotFound
 from app.core.forms import apply_field_errors, int_or_none
+from app.core.records import get as get_record
 from app.dashboard import charts, exports, labels, queries, sources
 from app.dashboard import operations as ops
 from app.dashboard.forms import SettingsForm
@@ -121,7 +122,7 @@ def _xlsx(data: bytes, filename: str) -> Response:
 # Drill-down
 
 def _region(region_id: int) -> Region:
-    region = db.session.get(Region, region_id) if 0 < region_id <= 2**31 - 1 else None
+    region = get_record(Region, region_id)
     if region is None:
         raise NotFound()
     if not access.can_drill(current_user, region):

@@ -17,8 +17,7 @@ from marshmallow import Schema, fields, validate
 from app.api.schemas import ErrorEnvelope
 from app.core.access import ASSIGNMENT_ROLES, REGION_ROLES, rule
 from app.core.access import persons as access
-from app.core.access.scope import load_or_404
-from app.core.errors import FieldErrors, NotFound
+from app.core.errors import FieldErrors
 from app.extensions import db
 from app.persons import operations as ops
 from app.persons import queries
@@ -178,9 +177,7 @@ def _saved_json(result: ops.SaveResult) -> dict:
 
 
 def _load(person_id: int) -> Person:
-    if not 0 < person_id < 2**31:
-        raise NotFound()
-    return load_or_404(Person, person_id, current_user, access.can_view_person)
+    return access.load_person(current_user, person_id)
 
 
 @blp.route("")

@@ -11,14 +11,13 @@ from sqlalchemy import select
 from app.core import clock
 from app.core.access import COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import person_scale as access
-from app.core.access.scope import load_or_404
-from app.core.errors import AppError, FieldErrors, NotFound
+from app.core.errors import AppError, FieldErrors
 from app.core.forms import apply_field_errors, int_or_none
 from app.extensions import db
 from app.persons import baselines, exports, imports, queries
 from app.persons.models import ImportStatus, PersonImport
 from app.persons.scale_forms import BaselineForm, ComputeForm, ExportReasonForm, ImportForm
-from app.persons.views import MAX_ID, bp
+from app.persons.views import bp
 from app.regions.models import Region, RegionLevel
 from app.regions.operations import by_code
 
@@ -35,9 +34,7 @@ def _xlsx(data, name: str):
 
 
 def _load_batch(batch_id: int) -> PersonImport:
-    if not 0 < batch_id <= MAX_ID:
-        raise NotFound()
-    return load_or_404(PersonImport, batch_id, current_user, access.can_view_import)
+    return access.load_import(current_user, batch_id)
 
 
 @bp.route("/imports", methods=["GET", "POST"])

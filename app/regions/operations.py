@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import String, bindparam, func, insert, literal, select, update
 
 from app.core import audit
-from app.core.access.roles import Role
+from app.core.access.regions import can_manage_regions
 from app.core.errors import Conflict, FieldErrors, Forbidden
 from app.extensions import db
 from app.regions.models import Region, RegionLevel, RegionOwnedMixin, path_upper
@@ -116,7 +116,7 @@ def move_region(actor, region: Region, new_parent: Region, reason: str) -> int:
     copied county/township ids of every region-owned record (people, businesses, …) under it, in
     the caller's transaction. Returns the number of regions moved.
     """
-    if not actor.has_role(Role.CITY_ADMIN):
+    if not can_manage_regions(actor):
         raise Forbidden("只有市级管理员可以调整区划归属。")
     reason = (reason or "").strip()
     if not reason:
@@ -177,7 +177,7 @@ def _resync_owned(prefix: str) -> None:
 
 def create_zone_township(actor, name: str, code: str | None = None) -> Region:
     """A township-level management unit under 宜昌高新区, to which villages can then be moved."""
-    if not actor.has_role(Role.CITY_ADMIN):
+    if not can_manage_regions(actor):
         raise Forbidden("只有市级管理员可以新建管理单元。")
     name = (name or "").strip()
     if not name:

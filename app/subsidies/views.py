@@ -11,16 +11,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.businesses import operations as business_ops
-from app.core import audit, clock
+from app.core import audit, clock, records
 from app.core.access import COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, rule
 from app.core.access import subsidies as access
-from app.core.access.persons import can_view_person
+from app.core.access.persons import load_person
 from app.core.access.roles import Role
-from app.core.access.scope import load_or_404
 from app.core.errors import BadRequest, Conflict, FieldErrors, Forbidden, NotFound
 from app.core.forms import int_or_none
 from app.extensions import db
-from app.persons.models import Person
 from app.subsidies import eligibility, export, proactive
 from app.subsidies import operations as ops
 from app.subsidies.labels import ATTACHMENT_LABELS, AUDIT_ACTION_LABELS
@@ -39,9 +37,7 @@ bp = Blueprint("subsidies", __name__, url_prefix="/subsidies")
 
 
 def _load(application_id: int) -> Application:
-    if not 0 < application_id < 2**31:
-        raise NotFound()
-    return load_or_404(Application, application_id, current_user, access.can_view_application)
+    return access.load_application(current_user, application_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -71,9 +67,9 @@ def application_new():
         person = business.founder
     else:
         person_id = int_or_none(request.values.get("person_id")) or 0
-        if not 0 < person_id < 2**31:
+        if not records.valid_id(person_id):
             raise BadRequest("请从经营主体或人员页面发起申请（缺少申请人）。")
-        person = load_or_404(Person, person_id, current_user, can_view_person)
+        person = load_person(current_user, person_id)
     if not access.can_submit_application(current_user, person, business):
         raise Forbidden()
     check = eligibility.check(programme, person, business)
@@ -208,9 +204,7 @@ def attachment_add(application_id: int):
 @rule(REGION_ROLES, sample="attachment")
 def attachment_download(attachment_id: int):
     """Only in scope (404 otherwise); every download is audited."""
-    if not 0 < attachment_id < 2**31:
-        raise NotFound()
-    attachment = db.session.get(Attachment, attachment_id)
+    attachment = records.get(Attachment, attachment_id)
     if attachment is None:
         raise NotFound()
     application = _load(attachment.application_id)
@@ -310,9 +304,7 @@ def proactive_export():
 # Loans
 
 def _load_loan(loan_id: int) -> Loan:
-    if not 0 < loan_id < 2**31:
-        raise NotFound()
-    return load_or_404(Loan, loan_id, current_user, access.can_view_loan)
+    return access.load_loan(current_user, loan_id)
 
 
 @bp.route("/loans/<int:loan_id>")
@@ -355,9 +347,9 @@ def person_section(user, person) -> dict:
 def loan_new():
     """Register a guaranteed loan and submit the 创业担保贷款 application for it."""
     person_id = int_or_none(request.values.get("person_id")) or 0
-    if not 0 < person_id < 2**31:
+    if not records.valid_id(person_id):
         raise BadRequest("请从人员页面登记担保贷款（缺少借款人）。")
-    person = load_or_404(Person, person_id, current_user, can_view_person)
+    person = load_person(current_user, person_id)
     business = None
     business_id = int_or_none(request.values.get("business_id"))
     if business_id:
