@@ -22,8 +22,20 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from app.core import clock
-from app.core.access.scope import region_condition
 from app.core.errors import FieldErrors
+from app.dashboard import sources
+from app.dashboard.metrics import (  # noqa: F401 - the building blocks, also read as queries.*
+    LIST_KINDS,
+    METRICS,
+    Context,
+    ListKind,
+    Metric,
+    child_level,
+    owned_condition,
+    owned_grouping,
+    regions_grouping,
+    register_metric,
+)
 from app.dashboard.models import TargetYear, VillagePersonCount
 from app.extensions import db
 from app.persons.models import Person
@@ -85,81 +97,6 @@ def parse_year(value: Any) -> int:
     return year
 
 
-# ---------------------------------------------------------------------------------------------
-# Grouping: which region column a level's children are grouped by
-
-def _child_level(parent: Region | None) -> RegionLevel:
-    if parent is None or parent.level == RegionLevel.CITY:
-        return RegionLevel.COUNTY
-    if parent.level == RegionLevel.COUNTY:
-        return RegionLevel.TOWNSHIP
-    return RegionLevel.VILLAGE
-
-
-def regions_grouping(parent: Region | None) -> tuple[Any, Any]:
-    """(group column, filter) over `regions` rows of villages, for the children of `parent`."""
-    level = _child_level(parent)
-    column = {RegionLevel.COUNTY: Region.county_id, RegionLevel.TOWNSHIP: Region.township_id,
-              RegionLevel.VILLAGE: Region.id}[level]
-    if parent is None or parent.level == RegionLevel.CITY:
-        condition = Region.county_id.is_not(None)
-    elif parent.level == RegionLevel.COUNTY:
-        condition = Region.county_id == parent.id
-    elif parent.level == RegionLevel.TOWNSHIP:
-        condition = Region.township_id == parent.id
-    else:
-        condition = Region.id == parent.id
-        column = Region.id
-    return column, condition
-
-
-def owned_grouping(model: Any, parent: Region | None) -> tuple[Any, Any]:
-    """(group column, filter) over a RegionOwnedMixin model, for the children of `parent`."""
-    if parent is None or parent.level == RegionLevel.CITY:
-        return model.county_id, model.county_id.is_not(None)
-    if parent.level == RegionLevel.COUNTY:
-        return model.township_id, model.county_id == parent.id
-    if parent.level == RegionLevel.TOWNSHIP:
-        return model.village_id, model.township_id == parent.id
-    return model.village_id, model.village_id == parent.id
-
-
-def owned_condition(model: Any, region: Region | None) -> Any:
-    """Rows of a RegionOwnedMixin model inside `region` (None or the city: all)."""
-    if region is None or region.level == RegionLevel.CITY:
-        return model.village_id.is_not(None)
-    return region_condition(model, region)
-
-
-# ---------------------------------------------------------------------------------------------
-# Metrics
-
-@dataclass(frozen=True)
-class Context:
-    year: int
-    settings: TargetYear
-    today: date
-    # Per-computation memo: sources that answer several metrics with one query keep it here.
-    memo: dict = field(default_factory=dict, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class Metric:
-    """One countable figure: grouped counts by child region, and the records behind them."""
-
-    key: str
-    label: str
-    # (parent region or None for the city, context) -> {child region id: value}
-    grouped: Callable[[Region | None, Context], dict[int, int]]
-    # (user, region, context) -> SELECT of the records behind the figure, or None (not listable)
-    records: Callable[[Any, Region, Context], Select] | None = None
-    list_kind: str = ""  # template partial for the record list: "persons", "businesses", …
-    current: bool = False  # a current value (labelled 当前 on past years)
-    money: bool = False
-    order: int = 100
-    amount: Any = None  # for money figures: the column the list sums to the figure
-
-
 def _person_counts(value_column: Any) -> Callable[[Region | None, Context], dict[int, int]]:
     def grouped(parent: Region | None, ctx: Context) -> dict[int, int]:
         column, condition = regions_grouping(parent)
@@ -182,17 +119,6 @@ def _person_records(sanyou: bool) -> Callable[[Any, Region, Context], Select]:
         return stmt
 
     return records
-
-
-METRICS: dict[str, Metric] = {}
-
-
-def register_metric(metric: Metric) -> Metric:
-    METRICS[metric.key] = metric
-    ordered = sorted(METRICS.values(), key=lambda m: m.order)
-    METRICS.clear()
-    METRICS.update((m.key, m) for m in ordered)
-    return metric
 
 
 register_metric(Metric("people", "信息库人数", _person_counts(VillagePersonCount.people),
@@ -328,7 +254,7 @@ class DrillRow:
 
 
 def children(parent: Region) -> list[Region]:
-    level = _child_level(parent)
+    level = child_level(parent)
     column = {RegionLevel.COUNTY: Region.parent_id, RegionLevel.TOWNSHIP: Region.county_id,
               RegionLevel.VILLAGE: Region.township_id}[level]
     return list(db.session.scalars(select(Region).where(column == parent.id, Region.level == level)
@@ -370,19 +296,6 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{math.floor(value * 1000) / 10:.1f}%"
 
 
-# ---------------------------------------------------------------------------------------------
-# Record lists behind a figure
-
-@dataclass(frozen=True)
-class ListKind:
-    """How the records of one kind are paged, shown and exported."""
-
-    sort: Any  # app.core.pagination.Sort
-    tiebreak: Any
-    header: list[str]
-    row: Callable[[Any], list[Any]]
-
-
 def _person_row(p: Person) -> list[Any]:
     from app.persons.views import place
 
@@ -390,7 +303,6 @@ def _person_row(p: Person) -> list[Any]:
             "是" if p.is_sanyou else "否", p.returned_on.isoformat() if p.returned_on else None]
 
 
-LIST_KINDS: dict[str, ListKind] = {}
 
 
 def _register_person_list() -> None:
@@ -403,7 +315,6 @@ def _register_person_list() -> None:
 
 _register_person_list()
 
-from app.dashboard import sources  # noqa: E402,F401  (registers the business, loan, grant and case metrics)
 
 
 def record_page(metric: Metric, stmt: Select, cursor: str | None, limit: int):
