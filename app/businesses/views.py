@@ -22,7 +22,7 @@ from app.core.pagination import Sort, keyset_page
 from app.extensions import db
 from app.persons.models import Person
 from app.subsidies import eligibility, integration
-from app.subsidies.models import Application, Programme
+from app.subsidies.models import BUSINESS_PAGE_KINDS, Application, Programme
 
 bp = Blueprint("businesses", __name__, url_prefix="/businesses")
 
@@ -103,15 +103,9 @@ def edit(business_id: int):
     return render_template("businesses/form.html", form=form, business=business, founder=business.founder), status
 
 
-BUSINESS_PROGRAMMES = ("startup_once", "yangui_yichang", "jingchu_guiyan")
-
-
 def checks_for(business: Business) -> list[tuple[Programme, object, Application | None]]:
     out = []
-    for code in BUSINESS_PROGRAMMES:
-        programme = eligibility.programme_by_code(code)
-        if programme is None:
-            continue
+    for programme in eligibility.programmes_of_kind(*BUSINESS_PAGE_KINDS):
         application = db.session.scalar(select(Application).where(
             Application.business_id == business.id, Application.programme_id == programme.id)
             .order_by(Application.id.desc()).limit(1))

@@ -14,13 +14,25 @@ from app.core import clock
 from app.core.errors import Conflict
 from app.extensions import db
 from app.subsidies import rules
-from app.subsidies.models import Application, AppState, Grant, Loan, Programme, RuleVersion
+from app.subsidies.models import Application, AppState, Grant, Loan, Programme, ProgrammeKind, RuleVersion
 
 GRANTED_STATES = (AppState.APPROVED, AppState.PUBLICISED, AppState.PAID)
 
 
 def programme_by_code(code: str) -> Programme | None:
     return db.session.scalar(select(Programme).where(Programme.code == code))
+
+
+def programmes_of_kind(*kinds: ProgrammeKind) -> list[Programme]:
+    """The programmes of these kinds, in display order."""
+    stmt = select(Programme).where(Programme.kind.in_(kinds)).order_by(Programme.sort_order, Programme.id)
+    return list(db.session.scalars(stmt))
+
+
+def programme_of_kind(kind: ProgrammeKind) -> Programme | None:
+    """The (first) programme of a kind: the startup grant, the guaranteed loan, the interest subsidy."""
+    found = programmes_of_kind(kind)
+    return found[0] if found else None
 
 
 def version_in_force(programme: Programme, on: date) -> RuleVersion:
@@ -91,7 +103,7 @@ def check(programme: Programme, person, business=None, as_of: date | None = None
         loan=loan_data or loan_facts(loan),
     )
     amount = params.get("amount")
-    if programme.code == "guaranteed_loan" and facts.loan is not None:
+    if programme.kind == ProgrammeKind.GUARANTEED_LOAN and facts.loan is not None:
         amount = rules.loan_cap(params, facts.loan.borrower_type, facts.loan.partners)
     return rules.evaluate(programme.criteria, facts, params, version.sources or {},
                           seed_clause=programme.seed_clause or "", rule_version=version.label,

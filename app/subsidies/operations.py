@@ -40,6 +40,7 @@ from app.subsidies.models import (
     LoanStatus,
     LprRate,
     Programme,
+    ProgrammeKind,
     RuleVersion,
 )
 
@@ -213,7 +214,7 @@ def update_loan(actor: Any, loan: Loan, values: dict[str, Any]) -> Loan:
 
 
 def loan_schedule(loan: Loan) -> schedule.Schedule:
-    programme = eligibility.programme_by_code("loan_interest")
+    programme = eligibility.programme_of_kind(ProgrammeKind.LOAN_INTEREST)
     max_over = 50
     if programme is not None:
         params = eligibility.version_in_force(programme, loan.contract_on).params or {}
@@ -251,14 +252,14 @@ def submit(actor: Any, programme: Programme, person, business=None, *, amount: A
         raise FieldErrors.single("business_id", "该经营主体的创办人不是申请人。")
     if programme.needs_business and business is None:
         raise FieldErrors.single("business_id", f"{programme.name}需要选择经营主体。")
-    if programme.code in ("guaranteed_loan", "loan_interest") and loan is None:
+    if programme.kind.needs_loan and loan is None:
         raise FieldErrors.single("loan", "请填写或选择担保贷款。")
     if _blocking(programme, person.id, business.id if business is not None else None):
         raise Conflict(f"该人员或经营主体已有{programme.name}的申请（办理中或已批准），不能重复申请。")
     today = clock.today()
     result = eligibility.check(programme, person, business, today, loan=loan)
     # A loan application asks for the loan's amount (the check's amount is the cap).
-    value = loan.amount if loan is not None and programme.code == "guaranteed_loan" else result.amount
+    value = loan.amount if loan is not None and programme.kind == ProgrammeKind.GUARANTEED_LOAN else result.amount
     if amount not in (None, ""):
         try:
             value = int(amount)

@@ -30,6 +30,7 @@ from app.subsidies.models import (
     Loan,
     LoanStatus,
     Programme,
+    ProgrammeKind,
     RuleVersion,
 )
 
@@ -330,7 +331,7 @@ def loan_schedule_export(loan_id: int):
 
 def person_section(user, person) -> dict:
     businesses = business_ops.businesses_of(person.id)
-    startup = eligibility.programme_by_code("startup_once")
+    startup = eligibility.programme_of_kind(ProgrammeKind.STARTUP_GRANT)
     checks = [(b, eligibility.check(startup, person, b)) for b in businesses] if startup else []
     applications = list(db.session.scalars(select(Application).where(Application.person_id == person.id)
                                            .order_by(Application.id.desc())))
@@ -362,7 +363,7 @@ def loan_new():
                                                    "contract_on", "rate_bp")}
         try:
             loan = ops.create_loan(current_user, person, business, values)
-            application = ops.submit(current_user, eligibility.programme_by_code("guaranteed_loan"), person, business,
+            application = ops.submit(current_user, eligibility.programme_of_kind(ProgrammeKind.GUARANTEED_LOAN), person, business,
                                      loan=loan)
         except FieldErrors as error:
             db.session.rollback()
