@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from app.codes import operations as codes
-from app.codes.models import CodeList
 from app.core import clock, crypto
 from app.core.access import person_scale as access
 from app.core.errors import Conflict, FieldErrorCollector
@@ -24,6 +23,7 @@ from app.core.validators import InvalidIdNumber, clean_id_input, parse_id_number
 from app.extensions import db
 from app.persons import columns, labels, write
 from app.persons import operations as ops
+from app.persons.fields import CODE, ENUM, FIELDS
 from app.persons.imports.read import (
     DATE_FIELDS,
     EXCEL_NUMBER,
@@ -45,10 +45,10 @@ from app.regions.models import RegionLevel
 if TYPE_CHECKING:
     from app.persons.imports.parallel import Parallel
 
-ENUM_FIELDS = {"source": labels.SOURCE_LABELS, "status": labels.STATUS_LABELS,
-               "intention": labels.INTENTION_LABELS, "intended_form": labels.FORM_LABELS}
-CODE_FIELDS = {"work_region": CodeList.WORK_REGION, "work_industry": CodeList.INDUSTRY,
-               "intended_industry": CodeList.INDUSTRY}
+# Columns whose cells may hold a Chinese label instead of the code (the declared fields' enums and
+# code lists).
+ENUM_FIELDS = {f.name: labels.ENUM_LABELS[f.enum] for f in FIELDS if f.kind == ENUM}
+CODE_FIELDS = {f.name: f.code_list for f in FIELDS if f.kind == CODE}
 NOT_ASSESSED_WORDS = {"未评估", "待评估"}
 
 CHUNK_ROWS = 2000

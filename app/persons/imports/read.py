@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import FieldErrors
-from app.persons import labels
+from app.persons.fields import FIELD
 
 # Columns of the template, in order. The header of a file may use the label (with or without
 # the trailing `*` of required columns) or the field name.
@@ -23,10 +23,9 @@ IMPORT_FIELDS = (
     "intended_industry", "intended_form", "capital_need", "willing", "willing_basis", "capable",
     "capable_basis", "creditworthy", "creditworthy_basis", "remarks",
 )
-REQUIRED_FOR_NEW = ("id_number", "name", "village_code", "source", "status")
+REQUIRED_FOR_NEW = tuple(name for name in IMPORT_FIELDS if FIELD[name].required_on_create)
 TEXT_COLUMNS = ("id_number", "phone", "village_code")
-HEADER_LABELS = {name: labels.FIELD_LABELS[name] for name in IMPORT_FIELDS}
-HEADER_LABELS["village_code"] = "户籍村（社区）代码"
+HEADER_LABELS = {name: FIELD[name].header for name in IMPORT_FIELDS}
 HEADER_ALIASES = {"身份证号": "id_number", "公民身份号码": "id_number", "手机号": "phone", "手机号码": "phone",
                   "电话": "phone", "村（社区）代码": "village_code", "村代码": "village_code",
                   "区划代码": "village_code", "资金需求": "capital_need"}
@@ -118,7 +117,7 @@ def _header_key(text: Any) -> str:
 
 
 _HEADER_MAP = {_header_key(label): name for name, label in HEADER_LABELS.items()}
-_HEADER_MAP.update({_header_key(label): name for name, label in labels.FIELD_LABELS.items() if name in IMPORT_FIELDS})
+_HEADER_MAP.update({_header_key(FIELD[name].label): name for name in IMPORT_FIELDS})
 _HEADER_MAP.update({name: name for name in IMPORT_FIELDS})
 _HEADER_MAP.update({_header_key(k): v for k, v in HEADER_ALIASES.items()})
 

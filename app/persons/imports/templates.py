@@ -6,9 +6,9 @@ import io
 from sqlalchemy import select
 
 from app.codes import operations as codes
-from app.codes.models import CodeList
 from app.extensions import db
 from app.persons import labels
+from app.persons.fields import ASSESSMENT, CODE, ENUM, FIELD
 from app.persons.imports.read import (
     HEADER_LABELS,
     IMPORT_FIELDS,
@@ -75,35 +75,26 @@ def template_xlsx() -> bytes:
     return buffer.getvalue()
 
 
+# What the template's notes add to a field's declared help line.
+IMPORT_NOTES = {"village_code": "见“村（社区）代码”表；只能导入您管辖范围内的村。"}
+YES_NO = "是 / 否 / 未评估（空白表示不改变）"
+
+
 def _column_descriptions() -> dict[str, str]:
-    def enum_text(mapping) -> str:
-        return "；".join(f"{m.value} 或 {label}" for m, label in mapping.items())
-
-    def code_text(list_name: CodeList) -> str:
-        return "；".join(f"{code} 或 {label}" for code, label in codes.choices(list_name).items())
-
-    yes_no = "是 / 否 / 未评估（空白表示不改变）"
-    return {
-        "id_number": "18 位居民身份证号码（15 位旧号码自动转换），性别和出生日期由号码得出。",
-        "name": "汉字姓名，少数民族姓名用间隔号“·”。",
-        "phone": "手机号（11 位）或带区号的固定电话，如 0717-6543210。",
-        "village_code": "12 位村（社区）区划代码，见“村（社区）代码”表；只能导入您管辖范围内的村。",
-        "source": enum_text(labels.SOURCE_LABELS),
-        "status": enum_text(labels.STATUS_LABELS),
-        "work_region": code_text(CodeList.WORK_REGION),
-        "work_industry": code_text(CodeList.INDUSTRY),
-        "intended_industry": code_text(CodeList.INDUSTRY),
-        "outside_since": "日期，如 2023-03-01。",
-        "returned_on": "日期，如 2025-01-20；不能早于外出务工起始日期。",
-        "skills": "多项用顿号或逗号分隔，最多 20 项。",
-        "intention": enum_text(labels.INTENTION_LABELS),
-        "intended_form": enum_text(labels.FORM_LABELS),
-        "capital_need": "整数，单位元。",
-        "willing": yes_no, "capable": yes_no, "creditworthy": yes_no,
-        "willing_basis": "评估为是或否时必填，200 字以内。",
-        "capable_basis": "评估为是或否时必填，200 字以内。",
-        "creditworthy_basis": "评估为是或否时必填，200 字以内。",
-    }
+    """The notes of each column: the declared field's help, and the codes or labels it takes."""
+    out = {}
+    for name in IMPORT_FIELDS:
+        spec = FIELD[name]
+        if spec.kind == ENUM:
+            text = "；".join(f"{m.value} 或 {label}" for m, label in labels.ENUM_LABELS[spec.enum].items())
+        elif spec.kind == CODE:
+            text = "；".join(f"{code} 或 {label}" for code, label in codes.choices(spec.code_list).items())
+        elif spec.kind == ASSESSMENT:
+            text = YES_NO
+        else:
+            text = spec.help
+        out[name] = "".join(part for part in (text, IMPORT_NOTES.get(name, "")) if part)
+    return {name: text for name, text in out.items() if text}
 
 
 def error_report_xlsx(batch: PersonImport) -> bytes:
