@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from flask import current_app, has_app_context
 from sqlalchemy import and_, func, or_, select, update
@@ -52,6 +53,7 @@ DEFAULT_CADENCE_DAYS = {"specialist": 30, "mentor": 60, "follow_up": 30}
 DEFAULT_FOLLOW_UP_YEAR_DAYS = 365
 REVISION_WINDOW = timedelta(hours=24)
 TEXT_LIMIT = 2000
+E = TypeVar("E", bound=Enum)
 REASON_LIMIT = 500
 MAX_NEEDS = 20
 
@@ -347,18 +349,19 @@ def decide_request(actor, req: CaseRequest, *, accept: bool, reason: str | None 
 # Stages
 
 
-def _parse_stage(to_stage: Any) -> CaseStage:
+def _required_enum(enum_cls: type[E], name: str, value: Any) -> E:
+    """One required enum field on its own (422 naming it when blank or unknown)."""
     errors = FieldErrorCollector()
-    stage = _enum(CaseStage, {"stage": to_stage}, "stage", errors, required=True)
+    member = _enum(enum_cls, {name: value}, name, errors, required=True)
     errors.raise_if_any()
-    return stage
+    return member
 
 
 def change_stage(case: Case, to_stage: str, actor, reason: str) -> Case:
     """Move the case along the transition table (`workflow.TRANSITIONS`), recording who, when
     and why. A refused transition raises `Conflict` (409). Entering `founded` starts the follow-up
     year; entering `closed` closes the case. The clocks keep their base: only the interval changes."""
-    stage = _parse_stage(to_stage)
+    stage = _required_enum(CaseStage, "stage", to_stage)
     errors = FieldErrorCollector()
     reason = _text({"reason": reason}, "reason", errors, required=True, limit=REASON_LIMIT)
     errors.raise_if_any()
@@ -559,13 +562,6 @@ def _clean_log(values: dict, kind: LogKind) -> dict:
     return out
 
 
-def _parse_kind(value: Any) -> LogKind:
-    errors = FieldErrorCollector()
-    kind = _enum(LogKind, {"kind": value}, "kind", errors, required=True)
-    errors.raise_if_any()
-    return kind
-
-
 def _raise_needs(actor, case: Case, log: CaseLog) -> None:
     for code in log.needs or []:
         service_type = _service_type(code)
@@ -588,7 +584,7 @@ def add_log(actor, case: Case, values: dict) -> CaseLog:
     """Write a visit log (village / township staff, the assigned specialist) or a mentor note
     (the assigned mentor). The contact satisfies only the author's own clock; needs raised
     become service items (one open item per need type)."""
-    kind = _parse_kind(values.get("kind"))
+    kind = _required_enum(LogKind, "kind", values.get("kind"))
     if not access.can_write_log(actor, case, kind.value):
         raise Forbidden("只有指派的创业导师可以填写辅导记录。" if kind == LogKind.MENTOR_NOTE
                         else "您无权为该档案填写走访记录。")

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core import audit, clock
 from app.core.access import subsidies as access
 from app.core.errors import BadRequest, Conflict, FieldErrors, Forbidden
+from app.core.fields import parse_reason
 from app.core.validators import has_unsafe_chars
 from app.extensions import db
 from app.subsidies import eligibility, rules, schedule, workflow
@@ -51,14 +52,8 @@ TRANSITION_HOOKS: list[Callable[[Any, Application, AppState], None]] = []
 
 
 def _reason(value: Any, *, required: bool, field: str = "reason") -> str | None:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if has_unsafe_chars(text, multiline=True):
-        raise FieldErrors.single(field, "原因含有无法保存的控制字符。")
-    if required and not text:
-        raise FieldErrors.single(field, "请填写原因（驳回和退回时必填）。")
-    if len(text) > REASON_LIMIT:
-        raise FieldErrors.single(field, f"原因不能超过 {REASON_LIMIT} 个字。")
-    return text or None
+    return parse_reason(value, limit=REASON_LIMIT, required=required, name=field,
+                        missing="请填写原因（驳回和退回时必填）。")
 
 
 # ---------------------------------------------------------------------------------------------
