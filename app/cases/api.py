@@ -87,10 +87,6 @@ def load_case(case_id: int) -> Case:
     return access.load_case(current_user, case_id)
 
 
-def _detail(case: Case, status: int = 200):
-    return case_json(current_user, case, detail=True), status
-
-
 @blp.route("")
 class Cases(MethodView):
     @rule(VIEWERS)

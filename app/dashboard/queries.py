@@ -270,12 +270,6 @@ def drill(parent: Region, year: int) -> tuple[list[DrillRow], dict[str, int]]:
     return rows, totals
 
 
-def region_total(region: Region, metric: Metric, year: int) -> int:
-    """The figure `metric` shows for `region` on the dashboard (sum over its children)."""
-    ctx = Context(year, settings_for(year), clock.today())
-    return sum(metric.grouped(region, ctx).values())
-
-
 def records(user: Any, region: Region, metric: Metric, year: int) -> Select:
     ctx = Context(year, settings_for(year), clock.today())
     assert metric.records is not None

@@ -29,7 +29,6 @@ from app.core.fields import parse_reason
 from app.core.validators import has_unsafe_chars
 from app.extensions import db
 from app.subsidies import eligibility, rules, schedule, workflow
-from app.subsidies.labels import ACTION_TITLES
 from app.subsidies.models import (
     Application,
     AppState,
@@ -518,10 +517,6 @@ def attachment_path(attachment: Attachment) -> Path:
     if not path.is_file():
         raise BadRequest("附件文件不存在。")
     return path
-
-
-def transition_title(state: AppState) -> str:
-    return ACTION_TITLES[state.value]
 
 
 def set_programme_options(actor: Any, programme: Programme, *, township_review: bool, publicity_days: Any) -> Programme:

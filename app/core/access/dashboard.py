@@ -25,10 +25,6 @@ def _is_viewer(user: Any) -> bool:
     return has_region_role(user, DASHBOARD_ROLES)
 
 
-def can_view_dashboard(user: Any) -> bool:
-    return _is_viewer(user)
-
-
 def can_see_totals(user: Any, county: Region | None) -> bool:
     """Totals of any county-level unit (the exception to region scope: totals only)."""
     return _is_viewer(user) and county is not None and county.level == RegionLevel.COUNTY

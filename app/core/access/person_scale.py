@@ -79,10 +79,6 @@ def can_export_unmasked(user: Any) -> bool:
     return has_region_role(user, COUNTY_AND_ABOVE)
 
 
-def can_view_baselines(user: Any) -> bool:
-    return has_region_role(user)
-
-
 def can_enter_baseline(user: Any, county: Region) -> bool:
     """A county officer for their own county (DOMAIN.md §1: the county's baseline figures)."""
     home = scope_region(user)
