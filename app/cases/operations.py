@@ -47,7 +47,7 @@ from app.core.fields import parse_date, parse_enum
 from app.core.validators import has_unsafe_chars, is_blank
 from app.extensions import db
 from app.persons.models import Person
-from app.regions.models import Region
+from app.regions.models import Region, in_subtree
 
 DEFAULT_CADENCE_DAYS = {"specialist": 30, "mentor": 60, "follow_up": 30}
 DEFAULT_FOLLOW_UP_YEAR_DAYS = 365
@@ -435,7 +435,7 @@ def specialist_candidates(case: Case) -> list[Candidate]:
     if county is None:
         return []
     users = db.session.scalars(_users_with_role(Role.SPECIALIST).join(Region, Region.id == User.region_id)
-                               .where(Region.path >= county.path, Region.path < county.path_upper))
+                               .where(in_subtree(Region.path, county.path)))
     loads = _loads(Case.specialist_id)
     out = [Candidate(user=u, load=loads.get(u.id, 0)) for u in users]
     return sorted(out, key=lambda c: (c.load, c.user.full_name, c.user.id))
@@ -450,7 +450,7 @@ def mentor_candidates(case: Case) -> list[Candidate]:
     pool = MentorProfile.level == MentorLevel.CITY
     if county is not None:
         pool = or_(pool, and_(MentorProfile.level == MentorLevel.COUNTY,
-                              Region.path >= county.path, Region.path < county.path_upper))
+                              in_subtree(Region.path, county.path)))
     users = db.session.scalars(stmt.where(pool))
     loads = _loads(Case.mentor_id)
     industry = case.person.intended_industry if case.person is not None else None

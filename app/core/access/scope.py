@@ -25,7 +25,7 @@ from app.core import audit, records
 from app.core.access.roles import REGION_ROLES, Role
 from app.core.errors import NotFound
 from app.extensions import db
-from app.regions.models import Region, RegionLevel, subtree_ids
+from app.regions.models import Region, RegionLevel, in_subtree, subtree_ids
 
 T = TypeVar("T")
 
@@ -123,7 +123,7 @@ def regions_in_scope(user: Any, level: RegionLevel | None = None) -> list[Region
     home = scope_region(user)
     if home is None:
         return []
-    stmt = db.select(Region).where(Region.path >= home.path, Region.path < home.path_upper)
+    stmt = db.select(Region).where(in_subtree(Region.path, home.path))
     if level is not None:
         stmt = stmt.where(Region.level == level)
     return list(db.session.scalars(stmt.order_by(Region.code)))
