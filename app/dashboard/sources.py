@@ -33,6 +33,7 @@ from app.dashboard.models import BusinessMonthCount, VillageBusinessCount, Villa
 from app.extensions import db
 from app.persons.models import Person, PersonStatus
 from app.regions.models import Region
+from app.subsidies import workflow
 from app.subsidies.models import Application, AppState, Loan, LoanStatus, Programme
 
 
@@ -143,7 +144,7 @@ metrics.register_metric(Metric("loan_amount", "担保贷款发放（元）", _lo
 # ---------------------------------------------------------------------------------------------
 # Grants approved and paid in the year
 
-APPROVED_STATES = (AppState.APPROVED, AppState.PUBLICISED, AppState.PAID)
+APPROVED_STATES = tuple(sorted(workflow.GRANTED_STATES))  # approved and not withdrawn: the one definition
 
 
 def _grant_condition(which: str, ctx: Context) -> Any:

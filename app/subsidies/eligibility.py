@@ -13,10 +13,8 @@ from sqlalchemy import func, or_, select
 from app.core import clock
 from app.core.errors import Conflict
 from app.extensions import db
-from app.subsidies import rules
-from app.subsidies.models import Application, AppState, Grant, Loan, Programme, ProgrammeKind, RuleVersion
-
-GRANTED_STATES = (AppState.APPROVED, AppState.PUBLICISED, AppState.PAID)
+from app.subsidies import rules, workflow
+from app.subsidies.models import Application, Grant, Loan, Programme, ProgrammeKind, RuleVersion
 
 
 def programme_by_code(code: str) -> Programme | None:
@@ -79,7 +77,7 @@ def already_granted(programme: Programme, person_id: int | None, business_id: in
 
 def quota_used(programme: Programme, year: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Application).where(
-        Application.programme_id == programme.id, Application.state.in_(GRANTED_STATES),
+        Application.programme_id == programme.id, Application.state.in_(workflow.GRANTED_STATES),
         Application.decided_on >= date(year, 1, 1), Application.decided_on <= date(year, 12, 31))) or 0
 
 

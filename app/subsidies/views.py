@@ -123,9 +123,9 @@ def application_detail(application_id: int):
         "decide": application.state in ops.workflow.decision_states(application.programme.township_review)
         and access.can_decide_application(user, application),
         "own": access.may_decide_role(user, application) and application.submitted_by_id == user.id,
-        "publicise": application.state == AppState.APPROVED and bool(application.programme.publicity_days)
+        "publicise": ops.workflow.allowed("publicise", application.state) and bool(application.programme.publicity_days)
         and access.can_record_payment(user, application),
-        "pay": application.state in (AppState.APPROVED, AppState.PUBLICISED) and access.can_record_payment(user, application),
+        "pay": ops.workflow.allowed("pay", application.state) and access.can_record_payment(user, application),
         "resubmit": application.state == AppState.RETURNED
         and access.can_submit_application(user, application.person, application.business),
         "attach": application.state in ops.workflow.OPEN_STATES
