@@ -1,4 +1,4 @@
-"""Navigation entries, registered by each domain at import time and filtered by role."""
+"""Navigation entries, registered by each domain's `init_app` and filtered by role."""
 from __future__ import annotations
 
 from dataclasses import dataclass
