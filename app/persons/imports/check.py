@@ -21,9 +21,9 @@ from app.core.errors import Conflict, FieldErrorCollector
 from app.core.masking import mask_id_number
 from app.core.validators import InvalidIdNumber, clean_id_input, parse_id_number
 from app.extensions import db
-from app.persons import columns, labels, write
+from app.persons import columns, write
 from app.persons import operations as ops
-from app.persons.fields import CODE, ENUM, FIELDS
+from app.persons.fields import CODE, ENUM, FIELD, FIELDS
 from app.persons.imports.read import (
     DATE_FIELDS,
     EXCEL_NUMBER,
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 # Columns whose cells may hold a Chinese label instead of the code (the declared fields' enums and
 # code lists).
-ENUM_FIELDS = {f.name: labels.ENUM_LABELS[f.enum] for f in FIELDS if f.kind == ENUM}
+ENUM_FIELDS = {f.name: {member: member.label for member in f.enum} for f in FIELDS if f.kind == ENUM}
 CODE_FIELDS = {f.name: f.code_list for f in FIELDS if f.kind == CODE}
 NOT_ASSESSED_WORDS = {"未评估", "待评估"}
 
@@ -188,7 +188,7 @@ class Prepared:
 
 def _errors_to_result(result: CheckResult, row: int, fields: dict[str, list[str]], masked: str) -> None:
     for name, messages in fields.items():
-        column = HEADER_LABELS.get(name) or labels.FIELD_LABELS.get(name, name)
+        column = HEADER_LABELS.get(name) or (FIELD[name].label if name in FIELD else name)
         for message in messages:
             result.refuse(row, column, message, masked)
 

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from app.codes import operations as codes
 from app.extensions import db
-from app.persons import labels
 from app.persons.fields import ASSESSMENT, CODE, ENUM, FIELD
 from app.persons.imports.read import (
     HEADER_LABELS,
@@ -86,7 +85,7 @@ def _column_descriptions() -> dict[str, str]:
     for name in IMPORT_FIELDS:
         spec = FIELD[name]
         if spec.kind == ENUM:
-            text = "；".join(f"{m.value} 或 {label}" for m, label in labels.ENUM_LABELS[spec.enum].items())
+            text = "；".join(f"{m.value} 或 {m.label}" for m in spec.enum)
         elif spec.kind == CODE:
             text = "；".join(f"{code} 或 {label}" for code, label in codes.choices(spec.code_list).items())
         elif spec.kind == ASSESSMENT:
