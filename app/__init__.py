@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from app.core.records import MAX_ID
 from config import Config, ProductionConfig, config_from_env
 
 
@@ -27,10 +28,11 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
         n = app.config["PROXY_FIX_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
     _init_extensions(app)
-    _register_blueprints(app)
+    _init_domains(app)
     _register_hooks(app)
-    _register_cli(app)
     logging.getLogger("app").setLevel(logging.INFO)
     return app
 
@@ -39,7 +41,7 @@ class BoundedInt(IntegerConverter):
     """`<int:…>` URL parts beyond a 32-bit integer column answer 404 instead of overflowing."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
@@ -78,7 +80,6 @@ def _resolve_secrets(app: Flask, config: type[Config]) -> None:
     crypto.init_app(app, production=production)
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # pragma: no cover - driver hook
     module = type(dbapi_connection).__module__
     if "sqlite" in module:
@@ -108,24 +109,17 @@ def _init_extensions(app: Flask) -> None:
     login_manager.request_loader(load_user_from_request)
 
 
-def _register_blueprints(app: Flask) -> None:
+def _init_domains(app: Flask) -> None:
+    """Each domain's `init_app` registers its blueprint, CLI, nav entries, home panels,
+    person-page sections, hooks, listeners and demo loader; nothing registers itself on import."""
+    from app import audit, auth, businesses, cases, codes, dashboard, main, persons, regions, subsidies
     from app.api import init_api
-    from app.audit.views import bp as audit_bp
-    from app.auth.views import bp as auth_bp
-    from app.businesses.views import bp as businesses_bp
-    from app.cases.views import bp as cases_bp
-    from app.codes.views import bp as codes_bp
-    from app.dashboard.views import bp as dashboard_bp
-    from app.main.views import bp as main_bp
-    from app.persons import scale_views  # noqa: F401 - import, export and baseline pages on persons_bp
-    from app.persons.views import bp as persons_bp
-    from app.regions.views import bp as regions_bp
-    from app.subsidies.views import bp as subsidies_bp
+    from app.demo.cli import demo_cli
 
-    for bp in (main_bp, auth_bp, regions_bp, codes_bp, audit_bp, persons_bp, cases_bp, businesses_bp,
-               subsidies_bp, dashboard_bp):
-        app.register_blueprint(bp)
+    for domain in (main, auth, regions, codes, audit, persons, cases, businesses, subsidies, dashboard):
+        domain.init_app(app)
     init_api(app)
+    app.cli.add_command(demo_cli)
 
 
 def _register_hooks(app: Flask) -> None:
@@ -162,14 +156,3 @@ def _register_hooks(app: Flask) -> None:
     def _make_session_permanent():
         session.permanent = True
 
-
-def _register_cli(app: Flask) -> None:
-    from app.auth.cli import users_cli
-    from app.dashboard.cli import dashboard_cli
-    from app.demo.cli import demo_cli
-    from app.persons.cli import persons_cli
-    from app.regions.cli import regions_cli
-    from app.subsidies.cli import subsidies_cli
-
-    for command in (users_cli, persons_cli, regions_cli, demo_cli, subsidies_cli, dashboard_cli):
-        app.cli.add_command(command)

@@ -204,7 +204,7 @@ class PeakRss:
 
 @contextmanager
 def _timed_writes(store: dict):
-    from app.persons import imports, write
+    from app.persons import write
 
     real = write.insert_new_people
 
@@ -217,7 +217,6 @@ def _timed_writes(store: dict):
             store["rows"] = store.get("rows", 0) + len(rows)
 
     write.insert_new_people = timed
-    imports.write.insert_new_people = timed
     try:
         yield
     finally:

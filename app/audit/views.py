@@ -10,7 +10,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
 from app.audit import present
-from app.core import audit, clock, nav
+from app.core import audit, clock
 from app.core.access import Role, rule
 from app.core.audit import AuditEntry
 from app.core.form_fields import DateField
@@ -18,10 +18,15 @@ from app.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
-nav.register("审计日志", "audit.index", roles={Role.CITY_ADMIN}, order=99, icon="journal-text")
 
-# Flags shown on the audit page: other domains add (label, function(day) -> [(username, count)]).
+# Flags shown on the audit page: other domains add (label, function(day) -> [(username, count)])
+# with `add_flag` from their `init_app`.
 FLAGS: list = []
+
+
+def add_flag(label: str, finder) -> None:
+    if all(existing is not finder for _, existing in FLAGS):
+        FLAGS.append((label, finder))
 
 
 class AuditFilterForm(FlaskForm):

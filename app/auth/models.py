@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.access.roles import ASSIGNMENT_ROLES, REGION_ROLES, Role
+from app.core.access.roles import Role
 from app.core.db import TimestampMixin, UTCDateTime, VersionMixin, str_enum, utcnow
 from app.core.enums import LabeledEnum
 from app.extensions import db
@@ -62,17 +62,6 @@ class User(UserMixin, TimestampMixin, VersionMixin, db.Model):
     @property
     def roles(self) -> frozenset[Role]:
         return frozenset(r.role for r in self.role_rows)
-
-    def has_role(self, *roles: Role) -> bool:
-        return bool(self.roles.intersection(roles))
-
-    @property
-    def region_roles(self) -> frozenset[Role]:
-        return self.roles & REGION_ROLES
-
-    @property
-    def assignment_roles(self) -> frozenset[Role]:
-        return self.roles & ASSIGNMENT_ROLES
 
     @property
     def role_labels(self) -> str:

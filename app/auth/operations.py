@@ -9,6 +9,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -367,14 +368,19 @@ def create_user(actor: User, data: UserData, password: str) -> User:
         audit.record_failure("user_create", actor=actor, object_type="user", result=audit.RESULT_DENIED,
                              detail="超出授权范围的账户创建")
         raise Forbidden("您无权创建该角色或该区域的账户。")
+    user = _add_user(data, region, password, must_change_password=True)
+    audit.record("user_create", user, actor=actor, changes=audit.diff({}, _user_snapshot(user)))
+    return user
+
+
+def _add_user(data: Any, region: Region, password: str, *, must_change_password: bool) -> User:
     user = User(username=data.username.strip().lower(), full_name=data.full_name.strip(),
-                region_id=region.id, password_hash=hash_password(password), must_change_password=True,
-                is_active_account=True)
+                region_id=region.id, password_hash=hash_password(password),
+                must_change_password=must_change_password, is_active_account=True)
     user.region = region
     _apply_roles_and_profile(user, data)
     db.session.add(user)
     db.session.flush()
-    audit.record("user_create", user, actor=actor, changes=audit.diff({}, _user_snapshot(user)))
     return user
 
 
@@ -448,13 +454,7 @@ def bootstrap_user(data: UserData, password: str) -> User:
         errors["password"] = problems
     if errors:
         raise FieldErrors(fields=errors)
-    user = User(username=data.username.strip().lower(), full_name=data.full_name.strip(),
-                region_id=region.id, password_hash=hash_password(password), must_change_password=False,
-                is_active_account=True)
-    user.region = region
-    _apply_roles_and_profile(user, data)
-    db.session.add(user)
-    db.session.flush()
+    user = _add_user(data, region, password, must_change_password=False)
     audit.record("user_create", user, actor=None, changes=audit.diff({}, _user_snapshot(user)),
                  detail="命令行创建")
     return user

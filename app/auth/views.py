@@ -19,7 +19,7 @@ from app.auth.forms import (
 from app.auth.models import ApiToken, MentorLevel, User, UserRole
 from app.codes import operations as codes
 from app.codes.models import CodeList
-from app.core import audit, confirm, nav
+from app.core import audit, confirm
 from app.core.access import public, rule, signed_in
 from app.core.access import users as user_access
 from app.core.access.roles import COUNTY_AND_ABOVE, Role
@@ -30,7 +30,6 @@ from app.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
 
-nav.register("用户管理", "auth.users", roles=COUNTY_AND_ABOVE, order=80, icon="people")
 
 MANAGERS = COUNTY_AND_ABOVE
 

@@ -19,7 +19,7 @@ from app.codes.models import CodeList
 from app.core import audit
 from app.core.access import subsidies as access
 from app.core.access.persons import can_view_person
-from app.core.errors import Conflict, FieldErrorCollector, FieldErrors, Forbidden, NotFound, check_version
+from app.core.errors import Conflict, FieldErrorCollector, FieldErrors, Forbidden, check_version
 from app.core.fields import parse_date
 from app.core.validators import (
     UNSAFE_TEXT_MESSAGE,
@@ -238,11 +238,8 @@ def businesses_of(person_id: int) -> list[Business]:
 
 
 def load(actor: Any, business_id: int) -> Business:
-    from app.core.access.scope import load_or_404
-
-    if not 0 < business_id < 2**31:
-        raise NotFound()
-    return load_or_404(Business, business_id, actor, access.can_view_business)
+    """The business `actor` may see (the one loader: `access.load_business`)."""
+    return access.load_business(actor, business_id)
 
 
 def set_enterprise_kinds(actor: Any, kinds: set[str]) -> list[str]:

@@ -13,7 +13,7 @@ from app.businesses.forms import ActionForm, BusinessForm
 from app.businesses.models import Business, BusinessKind
 from app.codes import operations as codes
 from app.codes.models import CodeList
-from app.core import audit, nav
+from app.core import audit
 from app.core.access import REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import subsidies as access
 from app.core.access.persons import can_view_person
@@ -24,10 +24,9 @@ from app.extensions import db
 from app.persons.models import Person
 from app.regions.models import Region
 from app.subsidies import eligibility, integration
-from app.subsidies.models import Application, Programme
+from app.subsidies.models import BUSINESS_PAGE_KINDS, Application, Programme
 
 bp = Blueprint("businesses", __name__, url_prefix="/businesses")
-nav.register("经营主体", "businesses.index", roles=REGION_ROLES, order=40, icon="shop")
 
 PAGE_SIZE = 50
 LIST_SORT = Sort("registered", Business.registered_on, descending=True, label="登记日期")
@@ -110,15 +109,9 @@ def edit(business_id: int):
     return render_template("businesses/form.html", form=form, business=business, founder=business.founder), status
 
 
-BUSINESS_PROGRAMMES = ("startup_once", "yangui_yichang", "jingchu_guiyan")
-
-
 def checks_for(business: Business) -> list[tuple[Programme, object, Application | None]]:
     out = []
-    for code in BUSINESS_PROGRAMMES:
-        programme = eligibility.programme_by_code(code)
-        if programme is None:
-            continue
+    for programme in eligibility.programmes_of_kind(*BUSINESS_PAGE_KINDS):
         application = db.session.scalar(select(Application).where(
             Application.business_id == business.id, Application.programme_id == programme.id)
             .order_by(Application.id.desc()).limit(1))

@@ -18,18 +18,17 @@ from app.cases import operations as ops
 from app.cases import queries
 from app.cases.models import Case, CaseStage, ServiceItem
 from app.cases.present import case_json, item_json
+from app.core import records
 from app.core.access import ASSIGNMENT_ROLES, REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import cases as access
 from app.core.access import persons as person_access
-from app.core.access.scope import deny, load_or_404
-from app.core.errors import FieldErrors, Forbidden, NotFound
+from app.core.access.scope import deny
+from app.core.errors import FieldErrors, Forbidden
 from app.extensions import db
-from app.persons.models import Person
 
 blp = Blueprint("cases_api", __name__, url_prefix="/api/v1/cases", description="一人一档（1+1+N 服务）")
 
 VIEWERS = REGION_ROLES | ASSIGNMENT_ROLES
-MAX_ID = 2**31 - 1
 
 
 class CaseCreateSchema(Schema):
@@ -89,13 +88,7 @@ class StageSchema(Schema):
 
 
 def load_case(case_id: int) -> Case:
-    if not 0 < case_id <= MAX_ID:
-        raise NotFound()
-    return load_or_404(Case, case_id, current_user, access.can_view_case)
-
-
-def _detail(case: Case, status: int = 200):
-    return case_json(current_user, case, detail=True), status
+    return access.load_case(current_user, case_id)
 
 
 @blp.route("")
@@ -120,9 +113,7 @@ class Cases(MethodView):
         person_id = data.get("person_id")
         if person_id is None:
             raise FieldErrors.single("person_id", "请填写人员 id。")
-        if not 0 < person_id <= MAX_ID:
-            raise NotFound()
-        person = load_or_404(Person, person_id, current_user, person_access.can_view_person)
+        person = person_access.load_person(current_user, person_id)
         case = ops.open_case(current_user, person)
         db.session.commit()
         return case_json(current_user, case, detail=True)
@@ -190,7 +181,7 @@ class CaseServiceItem(MethodView):
     def patch(self, data, case_id: int, item_id: int):
         """更新服务事项：状态（cannot 须填原因）、结果、责任单位、时限；须带读取时的 version"""
         case = load_case(case_id)
-        item = db.session.get(ServiceItem, item_id) if 0 < item_id <= MAX_ID else None
+        item = records.get(ServiceItem, item_id)
         if item is None or item.case_id != case.id:
             raise deny("service_item", item_id, current_user)
         version = data.pop("version")

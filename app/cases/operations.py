@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from flask import current_app, has_app_context
 from sqlalchemy import and_, func, or_, select, update
@@ -46,12 +47,13 @@ from app.core.fields import parse_date, parse_enum
 from app.core.validators import has_unsafe_chars, is_blank
 from app.extensions import db
 from app.persons.models import Person
-from app.regions.models import Region
+from app.regions.models import Region, in_subtree
 
 DEFAULT_CADENCE_DAYS = {"specialist": 30, "mentor": 60, "follow_up": 30}
 DEFAULT_FOLLOW_UP_YEAR_DAYS = 365
 REVISION_WINDOW = timedelta(hours=24)
 TEXT_LIMIT = 2000
+E = TypeVar("E", bound=Enum)
 REASON_LIMIT = 500
 MAX_NEEDS = 20
 
@@ -351,11 +353,12 @@ def decide_request(actor, req: CaseRequest, *, accept: bool, reason: str | None 
 # Stages
 
 
-def _parse_stage(to_stage: Any) -> CaseStage:
+def _required_enum(enum_cls: type[E], name: str, value: Any) -> E:
+    """One required enum field on its own (422 naming it when blank or unknown)."""
     errors = FieldErrorCollector()
-    stage = _enum(CaseStage, {"stage": to_stage}, "stage", errors, required=True)
+    member = _enum(enum_cls, {name: value}, name, errors, required=True)
     errors.raise_if_any()
-    return stage
+    return member
 
 
 def change_stage(case: Case, to_stage: str, actor, reason: str, *, expected_version: int | None) -> Case:
@@ -364,7 +367,7 @@ def change_stage(case: Case, to_stage: str, actor, reason: str, *, expected_vers
     year; entering `closed` closes the case. The clocks keep their base: only the interval changes.
     `expected_version` is the case version the actor saw (missing 422, stale 409)."""
     check_version(case, expected_version)
-    stage = _parse_stage(to_stage)
+    stage = _required_enum(CaseStage, "stage", to_stage)
     errors = FieldErrorCollector()
     reason = _text({"reason": reason}, "reason", errors, required=True, limit=REASON_LIMIT)
     errors.raise_if_any()
@@ -440,7 +443,7 @@ def specialist_candidates(case: Case) -> list[Candidate]:
     if county is None:
         return []
     users = db.session.scalars(_users_with_role(Role.SPECIALIST).join(Region, Region.id == User.region_id)
-                               .where(Region.path >= county.path, Region.path < county.path_upper))
+                               .where(in_subtree(Region.path, county.path)))
     loads = _loads(Case.specialist_id)
     out = [Candidate(user=u, load=loads.get(u.id, 0)) for u in users]
     return sorted(out, key=lambda c: (c.load, c.user.full_name, c.user.id))
@@ -455,7 +458,7 @@ def mentor_candidates(case: Case) -> list[Candidate]:
     pool = MentorProfile.level == MentorLevel.CITY
     if county is not None:
         pool = or_(pool, and_(MentorProfile.level == MentorLevel.COUNTY,
-                              Region.path >= county.path, Region.path < county.path_upper))
+                              in_subtree(Region.path, county.path)))
     users = db.session.scalars(stmt.where(pool))
     loads = _loads(Case.mentor_id)
     industry = case.person.intended_industry if case.person is not None else None
@@ -567,13 +570,6 @@ def _clean_log(values: dict, kind: LogKind) -> dict:
     return out
 
 
-def _parse_kind(value: Any) -> LogKind:
-    errors = FieldErrorCollector()
-    kind = _enum(LogKind, {"kind": value}, "kind", errors, required=True)
-    errors.raise_if_any()
-    return kind
-
-
 def _raise_needs(actor, case: Case, log: CaseLog) -> None:
     for code in log.needs or []:
         service_type = _service_type(code)
@@ -596,7 +592,7 @@ def add_log(actor, case: Case, values: dict) -> CaseLog:
     """Write a visit log (village / township staff, the assigned specialist) or a mentor note
     (the assigned mentor). The contact satisfies only the author's own clock; needs raised
     become service items (one open item per need type)."""
-    kind = _parse_kind(values.get("kind"))
+    kind = _required_enum(LogKind, "kind", values.get("kind"))
     if not access.can_write_log(actor, case, kind.value):
         raise Forbidden("只有指派的创业导师可以填写辅导记录。" if kind == LogKind.MENTOR_NOTE
                         else "您无权为该档案填写走访记录。")

@@ -11,8 +11,7 @@ from app.core import clock
 from app.core.access import cases as access
 from app.core.templating import date_cn
 from app.extensions import db
-from app.main.panels import Panel, PanelItem, register
-from app.persons import sections
+from app.main.panels import Panel, PanelItem
 
 ORDER = {"requests": 10, "new_assignments": 12, "my_due": 15, "my_items_past_due": 18, "village_followups": 20,
          "without_ones": 30, "overdue": 40, "items_past_due": 50, "reassign": 60}
@@ -61,7 +60,6 @@ def _service_item(item: Any, today) -> PanelItem:
                      badge=_item_badge(item.due_on, today), tone="danger")
 
 
-@register(order=30)
 def case_panels(user: Any) -> list[Panel]:
     from app.cases.views import QUEUE_TITLES
 
@@ -85,7 +83,7 @@ def case_panels(user: Any) -> list[Panel]:
     return panels
 
 
-def _section_context(user: Any, person: Any) -> dict:
+def section_context(user: Any, person: Any) -> dict:
     from sqlalchemy import select
 
     from app.cases import operations as ops
@@ -102,6 +100,3 @@ def _section_context(user: Any, person: Any) -> dict:
             "case_can": {"open": access.can_open_case(user, person) and not person.is_archived,
                          "request": access.can_request_case(user, person) and not person.is_archived}}
 
-
-sections.register(sections.Section("case", "一人一档", "cases/_person_section.html", order=60,
-                                   context=_section_context))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
 
 from app.core import audit
@@ -27,8 +27,7 @@ def _region_values(village_id: int) -> dict:
             "county_id": select(Region.county_id).where(Region.id == village_id).scalar_subquery()}
 
 
-@event.listens_for(Session, "before_flush")
-def _follow_person_moves(session: Session, flush_context: Any, instances: Any) -> None:
+def follow_person_moves(session: Session, flush_context: Any, instances: Any) -> None:
     from app.cases.models import Case, CaseRequest
     from app.persons.models import Person
 
@@ -67,12 +66,3 @@ def move_cases_on_merge(actor: Any, survivor: Any, other: Any) -> None:
     if theirs is not None:
         audit.record("case_person_merged", theirs, actor=actor, detail=f"人员 #{other.id} 并入 #{survivor.id}")
 
-
-def register() -> None:
-    from app.persons import operations as person_ops
-
-    if move_cases_on_merge not in person_ops.MERGE_HOOKS:
-        person_ops.MERGE_HOOKS.append(move_cases_on_merge)
-
-
-register()

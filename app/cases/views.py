@@ -27,11 +27,11 @@ from app.cases.present import case_dues, person_summary, row_dues
 from app.cases.questions import close_question, decline_question
 from app.cases.timeline import timeline
 from app.cases.workflow import next_stages
-from app.core import audit, clock, confirm, nav
+from app.core import audit, clock, confirm, records
 from app.core.access import ASSIGNMENT_ROLES, REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import cases as access
 from app.core.access import persons as person_access
-from app.core.access.scope import deny, load_or_404
+from app.core.access.scope import deny
 from app.core.errors import Conflict, FieldErrors, Forbidden, NotFound
 from app.core.forms import int_or_none, submit_form
 from app.extensions import db
@@ -40,12 +40,9 @@ from app.persons.models import Person
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 VIEWERS = REGION_ROLES | ASSIGNMENT_ROLES
-MAX_ID = 2**31 - 1
 # Users who may view a case but write neither a visit log nor a mentor note on the sample case.
 NO_LOG_WRITERS = {"demo_city": 403, "demo_county": 403}
 
-nav.register("一人一档", "cases.index", roles=VIEWERS, order=30, icon="folder2-open")
-nav.register("服务目录", "cases.catalogue", roles={Role.CITY_ADMIN}, order=85, icon="list-check")
 
 QUEUE_TITLES = {
     "requests": "待决定的建档申请",
@@ -71,15 +68,11 @@ def service_label(code: str) -> str:
 
 
 def _load(case_id: int) -> Case:
-    if not 0 < case_id <= MAX_ID:
-        raise NotFound()
-    return load_or_404(Case, case_id, current_user, access.can_view_case)
+    return access.load_case(current_user, case_id)
 
 
 def _load_person(person_id: int) -> Person:
-    if not 0 < person_id <= MAX_ID:
-        raise NotFound()
-    return load_or_404(Person, person_id, current_user, person_access.can_view_person)
+    return person_access.load_person(current_user, person_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,7 +145,7 @@ def request_case(person_id: int):
 @bp.route("/requests/<int:request_id>/decide", methods=["POST"])
 @rule(TOWNSHIP_AND_ABOVE, sample="case_request")
 def decide(request_id: int):
-    req = db.session.get(CaseRequest, request_id) if 0 < request_id <= MAX_ID else None
+    req = records.get(CaseRequest, request_id)
     if req is None:
         raise NotFound()
     if not access.can_decide_request(current_user, req):
@@ -362,7 +355,7 @@ def new_log(case_id: int):
                                           "demo_village": 403, "demo_mentor": 403})
 def revise_log(case_id: int, log_id: int):
     case = _load(case_id)
-    log = db.session.get(CaseLog, log_id) if 0 < log_id <= MAX_ID else None
+    log = records.get(CaseLog, log_id)
     if log is None or log.case_id != case.id:
         raise deny("case_log", log_id, current_user)
     if log.author_id != current_user.id:
@@ -403,7 +396,7 @@ def add_service(case_id: int):
 @rule(REGION_ROLES | {Role.SPECIALIST}, sample="case_item")
 def update_service(case_id: int, item_id: int):
     case = _load(case_id)
-    item = db.session.get(ServiceItem, item_id) if 0 < item_id <= MAX_ID else None
+    item = records.get(ServiceItem, item_id)
     if item is None or item.case_id != case.id:
         raise deny("service_item", item_id, current_user)
     form = ServiceUpdateForm()
@@ -453,7 +446,3 @@ def toggle_type(code: str):
     flash(f"已{'启用' if item.is_active else '停用'}「{item.label}」。", "success")
     return redirect(url_for("cases.catalogue"))
 
-
-# Register the home-page panels, the person-page section and the person-library hooks.
-from app.cases import panels as _panels  # noqa: E402,F401
-from app.cases import sync as _sync  # noqa: E402,F401

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.codes import operations as ops
 from app.codes.models import CodeItem, CodeList
-from app.core import audit, nav
+from app.core import audit
 from app.core.access import Role, rule
 from app.core.errors import NotFound
 from app.core.forms import int_or_none, submit_form
@@ -17,7 +17,6 @@ from app.extensions import db
 
 bp = Blueprint("codes", __name__, url_prefix="/codes")
 
-nav.register("代码表", "codes.index", roles={Role.CITY_ADMIN}, order=95, icon="list-ul")
 
 
 class NewItemForm(FlaskForm):

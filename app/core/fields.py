@@ -86,3 +86,23 @@ def parse_date(value: Any, name: str, label: str, errors: FieldErrorCollector, *
         errors.add(name, f"{label}不正确。")
         return None
     return parsed
+
+
+def parse_reason(value: Any, *, limit: int, required: bool = True, name: str = "reason", label: str = "原因",
+                 missing: str | None = None) -> str | None:
+    """A free-text reason (archive, reveal, reject …): trimmed, no control characters, at most
+    `limit` characters; blank is None, or refused with `missing` when required. Raises one
+    `FieldErrors` naming the field."""
+    from app.core.errors import FieldErrors
+    from app.core.validators import has_unsafe_chars
+
+    text = "" if value is None else str(value).strip()
+    if has_unsafe_chars(text, multiline=True):
+        raise FieldErrors.single(name, f"{label}含有无法保存的控制字符，请删除后重试。")
+    if not text:
+        if required:
+            raise FieldErrors.single(name, missing or f"请填写{label}。")
+        return None
+    if len(text) > limit:
+        raise FieldErrors.single(name, f"{label}不能超过 {limit} 个字。")
+    return text

@@ -1,9 +1,8 @@
-"""Navigation: entries registered by each domain, grouped into menus and filtered by role.
+"""Navigation: entries registered by each domain's `init_app`, grouped into menus and filtered by role.
 
-Each domain registers its entries (`register`); this module decides which menu an entry belongs
-to (`GROUP_OF`, or `group=` for a domain this map does not know yet) and which single entry
-matches the current page (`current_item`), so the call sites stay one line and the base
-template only draws what `menu_for` returns.
+This module decides which menu an entry belongs to (`GROUP_OF`, or `group=` for a domain this map
+does not know yet) and which single entry matches the current page (`current_item`), so the call
+sites stay one line and the base template only draws what `menu_for` returns.
 """
 from __future__ import annotations
 

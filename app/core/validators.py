@@ -213,10 +213,6 @@ def is_cjk(ch: str) -> bool:
     return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
 
 
-def has_cjk(text: str) -> bool:
-    return any(is_cjk(ch) for ch in text)
-
-
 def normalize_name(raw: str | None) -> str:
     """A person's name: whitespace removed, middle-dot variants unified to `·`, then checked."""
     text = unicodedata.normalize("NFC", raw or "")

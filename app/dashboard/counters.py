@@ -173,17 +173,6 @@ def founder_statements(spec: CounterSpec, dialect: str) -> list[str]:
     ]
 
 
-def drop_statements(spec: CounterSpec, dialect: str) -> list[str]:
-    founder = ["founder"] if spec.founder_dependent else []
-    if dialect == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {spec.name}_{op}" for op in ("ins", "del", "upd", *founder)]
-    return [f"DROP TRIGGER IF EXISTS {spec.name}_{op} ON {spec.source}" for op in ("ins", "del", "upd")] + \
-        [f"DROP TRIGGER IF EXISTS {spec.name}_founder ON persons" for _ in founder] + \
-        [f"DROP FUNCTION IF EXISTS {spec.name}_{op}()" for op in ("ins", "del", "upd", *founder)]
-
-
-
-
 def add_rows_statement(spec: CounterSpec, dialect: str, condition: str = "1 = 1") -> str:
     """One grouped UPSERT adding the contribution of the source rows matching `condition`
     (SQL over the alias `r`, bound parameters allowed; by default every counted row)."""
@@ -288,12 +277,3 @@ def persons_bulk_insert(first_id: int, last_id: int):
     """`bulk_insert` for new people (`persons.write.BULK_INSERT_HOOKS`: the import)."""
     return bulk_insert("persons", first_id, last_id)
 
-
-def register_hooks() -> None:
-    from app.persons import write
-
-    if persons_bulk_insert not in write.BULK_INSERT_HOOKS:
-        write.BULK_INSERT_HOOKS.append(persons_bulk_insert)
-
-
-register_hooks()

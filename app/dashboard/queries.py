@@ -23,6 +23,19 @@ from sqlalchemy import Select, func, select
 
 from app.core import clock
 from app.core.errors import FieldErrors
+from app.dashboard import sources
+from app.dashboard.metrics import (  # noqa: F401 - the building blocks, also read as queries.*
+    LIST_KINDS,
+    METRICS,
+    Context,
+    ListKind,
+    Metric,
+    child_level,
+    owned_condition,
+    owned_grouping,
+    regions_grouping,
+    register_metric,
+)
 from app.dashboard.models import TargetYear, VillagePersonCount
 from app.extensions import db
 from app.persons.models import Person
@@ -84,82 +97,6 @@ def parse_year(value: Any) -> int:
     return year
 
 
-# ---------------------------------------------------------------------------------------------
-# Grouping: which region column a level's children are grouped by
-
-def _child_level(parent: Region | None) -> RegionLevel:
-    if parent is None or parent.level == RegionLevel.CITY:
-        return RegionLevel.COUNTY
-    if parent.level == RegionLevel.COUNTY:
-        return RegionLevel.TOWNSHIP
-    return RegionLevel.VILLAGE
-
-
-def regions_grouping(parent: Region | None) -> tuple[Any, Any]:
-    """(group column, filter) over `regions` rows of villages, for the children of `parent`."""
-    level = _child_level(parent)
-    column = {RegionLevel.COUNTY: Region.county_id, RegionLevel.TOWNSHIP: Region.township_id,
-              RegionLevel.VILLAGE: Region.id}[level]
-    if parent is None or parent.level == RegionLevel.CITY:
-        condition = Region.county_id.is_not(None)
-    elif parent.level == RegionLevel.COUNTY:
-        condition = Region.county_id == parent.id
-    elif parent.level == RegionLevel.TOWNSHIP:
-        condition = Region.township_id == parent.id
-    else:
-        condition = Region.id == parent.id
-        column = Region.id
-    return column, condition
-
-
-def owned_grouping(model: Any, parent: Region | None) -> tuple[Any, Any]:
-    """(group column, filter) over a RegionOwnedMixin model, for the children of `parent`."""
-    if parent is None or parent.level == RegionLevel.CITY:
-        return model.county_id, model.county_id.is_not(None)
-    if parent.level == RegionLevel.COUNTY:
-        return model.township_id, model.county_id == parent.id
-    if parent.level == RegionLevel.TOWNSHIP:
-        return model.village_id, model.township_id == parent.id
-    return model.village_id, model.village_id == parent.id
-
-
-def owned_condition(model: Any, region: Region | None) -> Any:
-    """Rows of a RegionOwnedMixin model inside `region` (None or the city: all)."""
-    if region is None or region.level == RegionLevel.CITY:
-        return model.village_id.is_not(None)
-    return {RegionLevel.COUNTY: model.county_id, RegionLevel.TOWNSHIP: model.township_id,
-            RegionLevel.VILLAGE: model.village_id}[region.level] == region.id
-
-
-# ---------------------------------------------------------------------------------------------
-# Metrics
-
-@dataclass(frozen=True)
-class Context:
-    year: int
-    settings: TargetYear
-    today: date
-    # Per-computation memo: sources that answer several metrics with one query keep it here.
-    memo: dict = field(default_factory=dict, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class Metric:
-    """One countable figure: grouped counts by child region, and the records behind them."""
-
-    key: str
-    label: str
-    # (parent region or None for the city, context) -> {child region id: value}
-    grouped: Callable[[Region | None, Context], dict[int, int]]
-    # (user, region, context) -> SELECT of the records behind the figure, or None (not listable)
-    records: Callable[[Any, Region, Context], Select] | None = None
-    list_kind: str = ""  # template partial for the record list: "persons", "businesses", …
-    current: bool = False  # a current value (labelled 当前 on past years)
-    money: bool = False
-    order: int = 100
-    amount: Any = None  # for money figures: the column the list sums to the figure
-
-
 def _person_counts(value_column: Any) -> Callable[[Region | None, Context], dict[int, int]]:
     def grouped(parent: Region | None, ctx: Context) -> dict[int, int]:
         column, condition = regions_grouping(parent)
@@ -182,17 +119,6 @@ def _person_records(sanyou: bool) -> Callable[[Any, Region, Context], Select]:
         return stmt
 
     return records
-
-
-METRICS: dict[str, Metric] = {}
-
-
-def register_metric(metric: Metric) -> Metric:
-    METRICS[metric.key] = metric
-    ordered = sorted(METRICS.values(), key=lambda m: m.order)
-    METRICS.clear()
-    METRICS.update((m.key, m) for m in ordered)
-    return metric
 
 
 register_metric(Metric("people", "信息库人数", _person_counts(VillagePersonCount.people),
@@ -328,7 +254,7 @@ class DrillRow:
 
 
 def children(parent: Region) -> list[Region]:
-    level = _child_level(parent)
+    level = child_level(parent)
     column = {RegionLevel.COUNTY: Region.parent_id, RegionLevel.TOWNSHIP: Region.county_id,
               RegionLevel.VILLAGE: Region.township_id}[level]
     return list(db.session.scalars(select(Region).where(column == parent.id, Region.level == level)
@@ -342,12 +268,6 @@ def drill(parent: Region, year: int) -> tuple[list[DrillRow], dict[str, int]]:
     rows = [DrillRow(child, {key: grouped[key].get(child.id, 0) for key in METRICS}) for child in children(parent)]
     totals = {key: sum(values.values()) for key, values in grouped.items()}
     return rows, totals
-
-
-def region_total(region: Region, metric: Metric, year: int) -> int:
-    """The figure `metric` shows for `region` on the dashboard (sum over its children)."""
-    ctx = Context(year, settings_for(year), clock.today())
-    return sum(metric.grouped(region, ctx).values())
 
 
 def records(user: Any, region: Region, metric: Metric, year: int) -> Select:
@@ -370,32 +290,6 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{math.floor(value * 1000) / 10:.1f}%"
 
 
-# ---------------------------------------------------------------------------------------------
-# Record lists behind a figure
-
-@dataclass(frozen=True)
-class ListKind:
-    """How the records of one kind are paged, shown and exported."""
-
-    sort: Any  # app.core.pagination.Sort
-    tiebreak: Any
-    header: list[str]
-    row: Callable[[Any], list[Any]]
-    # The record's own page, linked from the row's first cell: (endpoint, URL argument, "may this
-    # user open it" predicate); None: the rows link nowhere.
-    link: tuple[str, str, Callable[[Any, Any], bool]] | None = None
-
-    def url_of(self, user: Any) -> Callable[[Any], str | None]:
-        """`item -> URL of its page`, or None where `user` may not open it (no link to a 403)."""
-        if self.link is None:
-            return lambda item: None
-        from app.core.templating import row_url
-
-        endpoint, argument, may_open = self.link
-        url = row_url(endpoint, argument)
-        return lambda item: url(item.id) if may_open(user, item) else None
-
-
 def _person_row(p: Person) -> list[Any]:
     from app.persons.views import place
 
@@ -403,7 +297,6 @@ def _person_row(p: Person) -> list[Any]:
             "是" if p.is_sanyou else "否", p.returned_on.isoformat() if p.returned_on else None]
 
 
-LIST_KINDS: dict[str, ListKind] = {}
 
 
 def _register_person_list() -> None:
@@ -416,7 +309,6 @@ def _register_person_list() -> None:
 
 _register_person_list()
 
-from app.dashboard import sources  # noqa: E402,F401  (registers the business, loan, grant and case metrics)
 
 
 def record_page(metric: Metric, stmt: Select, cursor: str | None, limit: int):

@@ -27,12 +27,13 @@ from sqlalchemy import Select, and_, case, func, or_, select, true
 
 from app.businesses.models import Business, BusinessKindSetting
 from app.cases.models import Case
-from app.dashboard import queries
+from app.dashboard import metrics
+from app.dashboard.metrics import Context, ListKind, Metric, owned_condition, owned_grouping, regions_grouping
 from app.dashboard.models import BusinessMonthCount, VillageBusinessCount, VillageCaseCount
-from app.dashboard.queries import Context, ListKind, Metric, owned_condition, owned_grouping, regions_grouping
 from app.extensions import db
 from app.persons.models import Person, PersonStatus
 from app.regions.models import Region
+from app.subsidies import workflow
 from app.subsidies.models import Application, AppState, Loan, LoanStatus, Programme
 
 
@@ -112,7 +113,7 @@ def _business_records(which: str) -> Callable[[Any, Region, Context], Select]:
 
 for _order, _key, _label in ((10, "new_entities", "新增返乡创业主体"), (20, "new_enterprises", "其中企业类"),
                              (30, "incomer_entities", "入乡人员创办")):
-    queries.register_metric(Metric(_key, _label, _business_grouped(_key), _business_records(_key), "businesses",
+    metrics.register_metric(Metric(_key, _label, _business_grouped(_key), _business_records(_key), "businesses",
                                    order=_order))
 
 
@@ -136,14 +137,14 @@ def _loan_records(user: Any, region: Region, ctx: Context) -> Select:
     return select(Loan).where(_scope(user, Loan), owned_condition(Loan, region), _loan_condition(ctx))
 
 
-queries.register_metric(Metric("loan_amount", "担保贷款发放（元）", _loans_grouped, _loan_records, "loans",
+metrics.register_metric(Metric("loan_amount", "担保贷款发放（元）", _loans_grouped, _loan_records, "loans",
                                money=True, order=40, amount=Loan.amount))
 
 
 # ---------------------------------------------------------------------------------------------
 # Grants approved and paid in the year
 
-APPROVED_STATES = (AppState.APPROVED, AppState.PUBLICISED, AppState.PAID)
+APPROVED_STATES = tuple(sorted(workflow.GRANTED_STATES))  # approved and not withdrawn: the one definition
 
 
 def _grant_condition(which: str, ctx: Context) -> Any:
@@ -198,9 +199,9 @@ def _grant_records(which: str) -> Callable[[Any, Region, Context], Select]:
     return records
 
 
-queries.register_metric(Metric("grants_approved", "补贴审批通过（笔）", _grants_grouped("grants_approved"),
+metrics.register_metric(Metric("grants_approved", "补贴审批通过（笔）", _grants_grouped("grants_approved"),
                                _grant_records("grants_approved"), "applications", order=50))
-queries.register_metric(Metric("grants_paid", "补贴已发放（笔）", _grants_grouped("grants_paid"),
+metrics.register_metric(Metric("grants_paid", "补贴已发放（笔）", _grants_grouped("grants_paid"),
                                _grant_records("grants_paid"), "applications", order=60))
 
 
@@ -266,11 +267,11 @@ def _overdue_grouped(parent: Region | None, ctx: Context) -> dict[int, int]:
     return {key: int(n) for key, n in db.session.execute(stmt) if key is not None}
 
 
-queries.register_metric(Metric("open_cases", "在办服务档案", _case_counts(VillageCaseCount.open_cases),
+metrics.register_metric(Metric("open_cases", "在办服务档案", _case_counts(VillageCaseCount.open_cases),
                                _case_records("open_cases"), "cases", current=True, order=90))
-queries.register_metric(Metric("unassigned_cases", "未配齐“1+1”", _case_counts(VillageCaseCount.unassigned),
+metrics.register_metric(Metric("unassigned_cases", "未配齐“1+1”", _case_counts(VillageCaseCount.unassigned),
                                _case_records("unassigned_cases"), "cases", current=True, order=100))
-queries.register_metric(Metric("overdue_cases", "逾期未跟进", _overdue_grouped, _case_records("overdue_cases"),
+metrics.register_metric(Metric("overdue_cases", "逾期未跟进", _overdue_grouped, _case_records("overdue_cases"),
                                "cases", current=True, order=110))
 
 
@@ -332,18 +333,18 @@ def _register_lists() -> None:
     from app.core.access.subsidies import can_view_application, can_view_business, can_view_loan
     from app.core.pagination import Sort
 
-    queries.LIST_KINDS["businesses"] = ListKind(
+    metrics.LIST_KINDS["businesses"] = ListKind(
         Sort("registered", Business.registered_on), Business.id,
         ["名称", "统一社会信用代码", "类型", "登记日期", "登记地", "创办人", "返乡/入乡", "状态"], _business_row,
         ("businesses.detail", "business_id", can_view_business))
-    queries.LIST_KINDS["loans"] = ListKind(
+    metrics.LIST_KINDS["loans"] = ListKind(
         Sort("contract", Loan.contract_on), Loan.id, ["借款人", "类型", "金额（元）", "合同日期", "经办银行", "状态"], _loan_row,
         ("subsidies.loan_detail", "loan_id", can_view_loan))
-    queries.LIST_KINDS["applications"] = ListKind(
+    metrics.LIST_KINDS["applications"] = ListKind(
         Sort("submitted", Application.submitted_on), Application.id,
         ["项目", "申请人", "状态", "金额（元）", "申请日期", "决定日期", "发放日期", "发放金额（元）"], _application_row,
         ("subsidies.application_detail", "application_id", can_view_application))
-    queries.LIST_KINDS["cases"] = ListKind(
+    metrics.LIST_KINDS["cases"] = ListKind(
         Sort("opened", Case.opened_on), Case.id, ["服务对象", "阶段", "建档日期", "服务专员", "创业导师",
                                                        # Each "1"'s own clock, named (issue 12 §7).
                                                        "专员联系期限", "导师辅导期限"],

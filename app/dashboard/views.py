@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.core import audit, clock, nav
+from app.core import audit, clock
 from app.core.access import dashboard as access
 from app.core.access import rule
 from app.core.access.roles import Role
 from app.core.access.scope import deny
 from app.core.errors import VERSION_NEW, FieldErrors, Forbidden, NotFound
 from app.core.forms import apply_field_errors, int_or_none
+from app.core.records import get as get_record
 from app.dashboard import charts, exports, labels, queries, sources
 from app.dashboard import operations as ops
 from app.dashboard.forms import SettingsForm
@@ -21,7 +22,6 @@ from app.regions.models import Region, RegionLevel
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-nav.register("总体目标", "dashboard.index", roles=access.DASHBOARD_ROLES, order=80, icon="graph-up")
 
 @bp.app_template_filter("dash_count")
 def count_filter(value) -> str:
@@ -122,7 +122,7 @@ def _xlsx(data: bytes, filename: str) -> Response:
 # Drill-down
 
 def _region(region_id: int) -> Region:
-    region = db.session.get(Region, region_id) if 0 < region_id <= 2**31 - 1 else None
+    region = get_record(Region, region_id)
     if region is None:
         raise NotFound()
     if not access.can_drill(current_user, region):

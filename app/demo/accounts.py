@@ -7,7 +7,7 @@ from app.auth import operations as ops
 from app.auth.models import User
 from app.codes.operations import seed_defaults
 from app.core.access.roles import Role
-from app.demo import DEMO_PASSWORD, register
+from app.demo import DEMO_PASSWORD
 from app.extensions import db
 from app.regions.operations import load_regions
 
@@ -25,7 +25,6 @@ DEMO_USERS = [
 ]
 
 
-@register(10, "accounts")
 def load_accounts() -> str:
     regions_added = load_regions()
     seed_defaults()

@@ -20,7 +20,7 @@ from app.cases import operations as ops
 from app.cases.models import Case
 from app.core import clock
 from app.core.access.roles import Role
-from app.demo import DEMO_PASSWORD, register
+from app.demo import DEMO_PASSWORD
 from app.extensions import db
 from app.persons.models import Person
 from app.regions.models import Region
@@ -100,7 +100,6 @@ def _left_specialist() -> User:
     return user
 
 
-@register(30, "cases")
 def load_cases() -> str:
     today = clock.today()
     people = {key: _person(*key) for key in [

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from app.core import audit, clock
 from app.dashboard.models import TargetCode, TargetYear, YearlyTarget
-from app.demo import register
 from app.extensions import db
 from app.persons.models import PersonBaseline
 from app.regions.models import Region, RegionLevel
@@ -25,7 +24,6 @@ DEMO_TARGETS = {
 DEMO_LOAN_TARGET = 80_000_000  # 元
 
 
-@register(90, "dashboard")
 def load_targets() -> str:
     year = clock.today().year
     if db.session.get(TargetYear, year) is not None:
@@ -49,7 +47,6 @@ DEMO_BASELINE_DEFAULT = 3_000  # a county-level unit not listed above (e.g. a de
 DEMO_BASELINE_SOURCE = "演示数据（虚构，非统计数字）"
 
 
-@register(91, "baselines")
 def load_baselines() -> str:
     """This year's entered baseline for every county-level unit that has none (dated 15 January)."""
     year = clock.today().year

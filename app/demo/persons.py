@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from app.core import audit, clock
 from app.core.validators import id_check_char, parse_id_number
-from app.demo import register
 from app.extensions import db
 from app.persons import bulk, columns
 from app.persons.models import BusinessForm, Intention, Person, PersonSource, PersonStatus
@@ -157,7 +156,6 @@ def _profile(rng: random.Random, index: int, today: date) -> dict:
     return fields
 
 
-@register(20, "persons")
 def load_persons() -> str:
     today = clock.today()
     rng = random.Random(20261128)  # noqa: S311 - demo data, not security

@@ -17,7 +17,6 @@ from app.businesses import operations as business_ops
 from app.businesses.models import Business
 from app.core import audit, clock
 from app.core.validators import credit_code_check_char
-from app.demo import register
 from app.extensions import db
 from app.persons.models import Person, PersonStatus
 from app.regions.models import Region
@@ -64,7 +63,6 @@ def _user(name: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == name))
 
 
-@register(40, "subsidies")
 def load_subsidies() -> str:
     added = seed()
     township, county, city = _user("demo_township"), _user("demo_county"), _user("demo_city")

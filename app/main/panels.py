@@ -1,5 +1,6 @@
-"""Home-page work panels. Each domain registers a provider that returns the panels (work
-queues with counts and links) one user should see; the home page shows them in order."""
+"""Home-page work panels. Each domain registers, from its `init_app`, a provider that returns
+the panels (work queues with counts and links) one user should see; the home page shows them
+in order."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -30,14 +31,11 @@ Provider = Callable[[Any], list[Panel]]
 _PROVIDERS: list[tuple[int, Provider]] = []
 
 
-def register(order: int = 100) -> Callable[[Provider], Provider]:
-    def decorate(provider: Provider) -> Provider:
-        if all(p is not provider for _, p in _PROVIDERS):
-            _PROVIDERS.append((order, provider))
-            _PROVIDERS.sort(key=lambda pair: pair[0])
-        return provider
-
-    return decorate
+def register(provider: Provider, order: int = 100) -> None:
+    """Add a provider (idempotent: tests build many apps)."""
+    if all(p is not provider for _, p in _PROVIDERS):
+        _PROVIDERS.append((order, provider))
+        _PROVIDERS.sort(key=lambda pair: pair[0])
 
 
 def panels_for(user: Any) -> list[Panel]:

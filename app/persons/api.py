@@ -17,12 +17,13 @@ from marshmallow import Schema, fields, validate
 from app.api.schemas import ErrorEnvelope, version_field
 from app.core.access import ASSIGNMENT_ROLES, REGION_ROLES, rule
 from app.core.access import persons as access
-from app.core.access.scope import load_or_404
-from app.core.errors import FieldErrors, NotFound
+from app.core.errors import FieldErrors
 from app.extensions import db
+from app.persons import fields as person_fields
 from app.persons import operations as ops
 from app.persons import queries
-from app.persons.models import BusinessForm, Intention, Person, PersonSource, PersonStatus
+from app.persons.fields import PersonField
+from app.persons.models import Intention, Person, PersonSource, PersonStatus
 
 blp = Blueprint("persons_api", __name__, url_prefix="/api/v1/persons", description="人员信息库（三有人员）")
 
@@ -33,39 +34,40 @@ def _enum_field(enum_cls, description: str, **kwargs) -> fields.String:
     return fields.String(metadata={"enum": [m.value for m in enum_cls], "description": description}, **kwargs)
 
 
-class PersonFieldsSchema(Schema):
-    name = fields.String(metadata={"description": "姓名（汉字，可含间隔号 ·）"})
-    phone = fields.String(allow_none=True, metadata={"description": "手机号或带区号的固定电话；null 表示删除"})
-    village_code = fields.String(metadata={"description": "户籍所在村（社区）的 12 位区划代码"})
-    source = _enum_field(PersonSource, "数据来源：bigdata 大数据比对 / survey 入户调查 / self 个人自主填报")
-    status = _enum_field(PersonStatus, "状态：working_outside 在外务工 / returned 已返乡 / incomer 入乡 / founded 已创业")
-    work_region = fields.String(allow_none=True, metadata={"description": "务工地区代码（代码表 work_region）"})
-    work_city = fields.String(allow_none=True)
-    work_industry = fields.String(allow_none=True, metadata={"description": "务工行业代码（代码表 industry）"})
-    occupation = fields.String(allow_none=True)
-    outside_since = fields.Date(allow_none=True, metadata={"description": "外出务工起始日期"})
-    returned_on = fields.Date(allow_none=True, metadata={"description": "返乡日期"})
-    skills = fields.List(fields.String(), metadata={"description": "技能特长"})
-    intention = _enum_field(Intention, "创业意向：none 无 / considering 考虑中 / firm 明确")
-    intended_industry = fields.String(allow_none=True, metadata={"description": "意向行业代码（代码表 industry）"})
-    intended_form = _enum_field(BusinessForm, "意向形式：individual 个体 / enterprise 企业 / cooperative 合作社 / "
-                                              "family_farm 家庭农场", allow_none=True)
-    capital_need = fields.Integer(allow_none=True, metadata={"description": "资金需求（元）"})
-    willing = fields.Boolean(allow_none=True, metadata={"description": "有愿望；null = 未评估"})
-    capable = fields.Boolean(allow_none=True, metadata={"description": "有能力；null = 未评估"})
-    creditworthy = fields.Boolean(allow_none=True, metadata={"description": "有信誉；null = 未评估"})
-    willing_basis = fields.String(allow_none=True)
-    capable_basis = fields.String(allow_none=True)
-    creditworthy_basis = fields.String(allow_none=True)
-    remarks = fields.String(allow_none=True)
+def _schema_field(spec: PersonField, required: bool = False) -> fields.Field:
+    """The API field of a declared person field (type, null allowed, description)."""
+    about = spec.label + (f"：{spec.help}" if spec.help else "")
+    if spec.kind == person_fields.ENUM:
+        about = spec.label + "：" + " / ".join(f"{m.value} {m.label}" for m in spec.enum)
+    if required:
+        return (_enum_field(spec.enum, about, required=True) if spec.kind == person_fields.ENUM
+                else fields.String(required=True, metadata={"description": about}))
+    if spec.kind == person_fields.ENUM:
+        return _enum_field(spec.enum, about, allow_none=not spec.required_on_create and spec.default is None)
+    if spec.kind == person_fields.CODE:
+        return fields.String(allow_none=True, metadata={"description": f"{spec.label}代码（代码表 {spec.code_list.value}）"})
+    if spec.kind == person_fields.ASSESSMENT:
+        return fields.Boolean(allow_none=True, metadata={"description": f"{spec.label}；null = 未评估"})
+    if spec.kind == person_fields.DATE:
+        return fields.Date(allow_none=True, metadata={"description": about})
+    if spec.kind == person_fields.SKILLS:
+        return fields.List(fields.String(), metadata={"description": about})
+    if spec.kind == person_fields.AMOUNT:
+        return fields.Integer(allow_none=True, metadata={"description": about})
+    if spec.kind == person_fields.PHONE:
+        return fields.String(allow_none=True, metadata={"description": f"{about}；null 表示删除"})
+    nullable = spec.kind == person_fields.TEXT
+    return fields.String(allow_none=nullable, metadata={"description": about})
 
 
-class PersonCreateSchema(PersonFieldsSchema):
-    id_number = fields.String(required=True, metadata={"description": "身份证号码（18 位，15 位自动转换）"})
-    name = fields.String(required=True)
-    village_code = fields.String(required=True)
-    source = _enum_field(PersonSource, "数据来源", required=True)
-    status = _enum_field(PersonStatus, "状态", required=True)
+# The editable person fields, made from the declaration table (app/persons/fields.py).
+PersonFieldsSchema = Schema.from_dict({name: _schema_field(person_fields.FIELD[name])
+                                       for name in person_fields.EDITABLE_FIELDS}, name="PersonFieldsSchema")
+
+
+# Registering: every declared field, the required ones required.
+PersonCreateSchema = Schema.from_dict({spec.name: _schema_field(spec, required=spec.required_on_create)
+                                       for spec in person_fields.FIELDS}, name="PersonCreateSchema")
 
 
 class PersonPatchSchema(PersonFieldsSchema):
@@ -178,9 +180,7 @@ def _saved_json(result: ops.SaveResult) -> dict:
 
 
 def _load(person_id: int) -> Person:
-    if not 0 < person_id < 2**31:
-        raise NotFound()
-    return load_or_404(Person, person_id, current_user, access.can_view_person)
+    return access.load_person(current_user, person_id)
 
 
 @blp.route("")

@@ -26,8 +26,8 @@ from app.codes import operations as codes
 from app.codes.models import CodeList
 from app.core import audit, clock, crypto
 from app.core.access import person_scale as access
-from app.core.errors import FieldErrors, Forbidden
-from app.core.validators import UNSAFE_TEXT_MESSAGE, has_unsafe_chars
+from app.core.errors import Forbidden
+from app.core.fields import parse_reason
 from app.core.xlsx_stream import STYLE_HEADER, STYLE_TITLE, StreamingXlsx
 from app.extensions import db
 from app.persons import labels, queries
@@ -83,14 +83,7 @@ def describe_filters(filters: queries.PersonFilters) -> str:
 
 
 def check_reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise FieldErrors.single("reason", "导出完整身份证号码和电话须填写原因。")
-    if has_unsafe_chars(text, multiline=True):
-        raise FieldErrors.single("reason", UNSAFE_TEXT_MESSAGE)
-    if len(text) > REASON_LIMIT:
-        raise FieldErrors.single("reason", f"原因不能超过 {REASON_LIMIT} 个字。")
-    return text
+    return parse_reason(reason, limit=REASON_LIMIT, missing="导出完整身份证号码和电话须填写原因。")
 
 
 # Enum columns are read as their stored text (the label maps are keyed by it) and skills as the

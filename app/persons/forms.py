@@ -9,48 +9,49 @@ from wtforms.validators import Length, Optional
 from app.codes import operations as codes
 from app.codes.models import CodeList
 from app.core.form_fields import DateField, RegionField
+from app.persons.fields import FIELD
 from app.persons.labels import (
-    ASSESSMENTS,
     FIELD_LABELS,
     NOT_ASSESSED,
     SORT_LABELS,
 )
 from app.persons.models import BusinessForm, Intention, PersonSource, PersonStatus
 
-L = FIELD_LABELS
+L = FIELD_LABELS  # labels of the declared person fields (app/persons/fields.py) and a few more
+F = FIELD
 ASSESSMENT_CHOICES = {"": NOT_ASSESSED, "1": "是", "0": "否"}
 
 
 class PersonForm(FlaskForm):
-    id_number = StringField(L["id_number"], validators=[Length(max=40)],
-                            description="18 位；15 位旧号码自动转换。性别和出生日期由号码自动得出。",
+    id_number = StringField(L["id_number"], validators=[Length(max=F["id_number"].limit)],
+                            description=F["id_number"].help,
                             render_kw={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"})
-    name = StringField(L["name"], validators=[Length(max=64)], render_kw={"autocomplete": "off"})
-    phone = StringField(L["phone"], validators=[Length(max=30)],
-                        description="手机号，或带区号的固定电话，如 0717-6543210。",
+    name = StringField(L["name"], validators=[Length(max=F["name"].limit)], render_kw={"autocomplete": "off"})
+    phone = StringField(L["phone"], validators=[Length(max=F["phone"].limit)],
+                        description=F["phone"].help,
                         render_kw={"autocomplete": "off", "inputmode": "tel"})
     clear_phone = BooleanField("删除已登记的电话")
     village_code = RegionField(L["village_code"])
     source = SelectField(L["source"], choices=PersonSource.choices("请选择…"), validate_choice=False)
     status = SelectField(L["status"], choices=PersonStatus.choices("请选择…"), validate_choice=False)
     work_region = SelectField(L["work_region"], choices={}, validate_choice=False)
-    work_city = StringField(L["work_city"], validators=[Length(max=64)])
+    work_city = StringField(L["work_city"], validators=[Length(max=F["work_city"].limit)])
     work_industry = SelectField(L["work_industry"], choices={}, validate_choice=False)
-    occupation = StringField(L["occupation"], validators=[Length(max=64)])
+    occupation = StringField(L["occupation"], validators=[Length(max=F["occupation"].limit)])
     outside_since = DateField(L["outside_since"])
     returned_on = DateField(L["returned_on"])
-    skills = StringField(L["skills"], validators=[Length(max=500)], description="多项用顿号“、”或逗号分隔，如：电工、厨师。")
+    skills = StringField(L["skills"], validators=[Length(max=F["skills"].limit)], description=F["skills"].help)
     intention = SelectField(L["intention"], choices=Intention.choices(), validate_choice=False)
     intended_industry = SelectField(L["intended_industry"], choices={}, validate_choice=False)
     intended_form = SelectField(L["intended_form"], choices=BusinessForm.choices("（未定）"), validate_choice=False)
     capital_need = StringField(L["capital_need"], render_kw={"inputmode": "numeric"})
-    willing = SelectField(ASSESSMENTS["willing"][0], choices=ASSESSMENT_CHOICES, validate_choice=False)
-    willing_basis = StringField(L["willing_basis"], validators=[Length(max=200)])
-    capable = SelectField(ASSESSMENTS["capable"][0], choices=ASSESSMENT_CHOICES, validate_choice=False)
-    capable_basis = StringField(L["capable_basis"], validators=[Length(max=200)])
-    creditworthy = SelectField(ASSESSMENTS["creditworthy"][0], choices=ASSESSMENT_CHOICES, validate_choice=False)
-    creditworthy_basis = StringField(L["creditworthy_basis"], validators=[Length(max=200)])
-    remarks = TextAreaField(L["remarks"], validators=[Length(max=1000)])
+    willing = SelectField(L["willing"], choices=ASSESSMENT_CHOICES, validate_choice=False)
+    willing_basis = StringField(L["willing_basis"], validators=[Length(max=F["willing_basis"].limit)])
+    capable = SelectField(L["capable"], choices=ASSESSMENT_CHOICES, validate_choice=False)
+    capable_basis = StringField(L["capable_basis"], validators=[Length(max=F["capable_basis"].limit)])
+    creditworthy = SelectField(L["creditworthy"], choices=ASSESSMENT_CHOICES, validate_choice=False)
+    creditworthy_basis = StringField(L["creditworthy_basis"], validators=[Length(max=F["creditworthy_basis"].limit)])
+    remarks = TextAreaField(L["remarks"], validators=[Length(max=F["remarks"].limit)])
     version = HiddenField()
     confirm_near_duplicate = BooleanField("已核对，确认仍要保存")
     submit = SubmitField("保存")

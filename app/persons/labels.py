@@ -3,6 +3,8 @@
 Enum members carry their own labels (`app.core.enums.LabeledEnum`)."""
 from __future__ import annotations
 
+from app.persons.fields import FIELDS
+
 # The three 三有 criteria: field -> (name, yes, no).
 ASSESSMENTS = {
     "willing": ("有愿望", "有创业愿望", "暂无创业愿望"),
@@ -18,32 +20,9 @@ def assessment_label(value: bool | None) -> str:
 
 
 FIELD_LABELS = {
-    "id_number": "身份证号码",
-    "name": "姓名",
+    **{f.name: f.label for f in FIELDS},  # the declared person fields (app/persons/fields.py)
     "gender": "性别",
     "birth_date": "出生日期",
-    "phone": "联系电话",
-    "village_code": "户籍所在村（社区）",
-    "source": "数据来源",
-    "status": "人员状态",
-    "work_region": "务工地区",
-    "work_city": "务工城市",
-    "work_industry": "务工行业",
-    "occupation": "从事工种 / 职业",
-    "outside_since": "外出务工起始日期",
-    "returned_on": "返乡日期",
-    "skills": "技能特长",
-    "intention": "创业意向",
-    "intended_industry": "意向行业",
-    "intended_form": "意向创业形式",
-    "capital_need": "资金需求（元）",
-    "willing": "有愿望",
-    "capable": "有能力",
-    "creditworthy": "有信誉",
-    "willing_basis": "有愿望的依据",
-    "capable_basis": "有能力的依据",
-    "creditworthy_basis": "有信誉的依据",
-    "remarks": "备注",
     "is_sanyou": SANYOU,
     "archived_at": "归档时间",
     "archived_reason": "归档原因",

@@ -23,7 +23,7 @@ from app.codes.models import CodeList
 from app.core import audit, clock
 from app.core.access import persons as access
 from app.core.errors import Conflict, FieldErrorCollector, FieldErrors, Forbidden, check_version
-from app.core.fields import parse_date, parse_enum
+from app.core.fields import parse_date, parse_enum, parse_reason
 from app.core.masking import mask_id_number, mask_phone
 from app.core.validators import (
     UNSAFE_TEXT_MESSAGE,
@@ -38,28 +38,33 @@ from app.core.validators import (
 )
 from app.extensions import db
 from app.persons import columns
+from app.persons.fields import (
+    AMOUNT,
+    ASSESSMENT,
+    ASSESSMENT_FIELDS,
+    CODE,
+    DATE,
+    EDITABLE_FIELDS,
+    ENUM,
+    FIELD,
+    MAX_CAPITAL_NEED,
+    MAX_SKILL_LENGTH,
+    MAX_SKILLS,
+    NAME,
+    PHONE,
+    REQUIRED_ON_CREATE,
+    SKILLS,
+    TEXT,
+    VILLAGE,
+)
 from app.persons.labels import DUPLICATE_ID_MESSAGE, FIELD_LABELS
-from app.persons.models import BusinessForm, Intention, Person, PersonNameKey, PersonSource, PersonStatus
+from app.persons.models import Intention, Person, PersonNameKey
 from app.regions.models import Region, RegionLevel
 
-# Fields a person's form or API body may carry (besides id_number, fixed after registration).
-EDITABLE_FIELDS = (
-    "name", "phone", "village_code", "source", "status", "work_region", "work_city", "work_industry",
-    "occupation", "outside_since", "returned_on", "skills", "intention", "intended_industry",
-    "intended_form", "capital_need", "willing", "capable", "creditworthy", "willing_basis",
-    "capable_basis", "creditworthy_basis", "remarks",
-)
-REQUIRED_ON_CREATE = ("name", "village_code", "source", "status")
-ASSESSMENT_FIELDS = ("willing", "capable", "creditworthy")
 _EDITABLE_SET = frozenset(EDITABLE_FIELDS)
 _REQUIRED_ON_CREATE_SET = frozenset(REQUIRED_ON_CREATE)
 
-MAX_SKILLS = 20
-MAX_SKILL_LENGTH = 20
-MAX_CAPITAL_NEED = 1_000_000_000
 SKILL_SEPARATORS = re.compile(r"[,，、;；\n\r\t/]+")
-TEXT_LIMITS = {"work_city": 64, "occupation": 64, "willing_basis": 200, "capable_basis": 200,
-               "creditworthy_basis": 200, "remarks": 1000}
 REASON_LIMIT = 200
 
 # Later domains register what must follow a merge (cases, businesses, applications of the
@@ -190,12 +195,14 @@ def clean(values: dict[str, Any], *, current: Person | None, errors: FieldErrorC
         if any(isinstance(t, str) and has_unsafe_chars(t, multiline=name == "remarks") for t in texts):
             errors.add(name, UNSAFE_TEXT_MESSAGE)
             continue
-        if name == "name":
+        spec = FIELD[name]
+        kind = spec.kind
+        if kind == NAME:
             try:
                 out["name"] = normalize_name(value)
             except InvalidName as error:
                 errors.add("name", str(error))
-        elif name == "phone":
+        elif kind == PHONE:
             if is_blank(value):
                 out["phone"] = None
             else:
@@ -203,26 +210,17 @@ def clean(values: dict[str, Any], *, current: Person | None, errors: FieldErrorC
                     out["phone"] = normalize_phone(str(value))
                 except InvalidPhone as error:
                     errors.add("phone", str(error))
-        elif name == "village_code":
+        elif kind == VILLAGE:
             village = _village(value, errors, lookups)
             if village is not None:
                 out["village"] = village
-        elif name == "source":
-            out[name] = _enum(PersonSource, value, name, errors, required=True)
-        elif name == "status":
-            out[name] = _enum(PersonStatus, value, name, errors, required=True)
-        elif name == "intention":
-            out[name] = _enum(Intention, value, name, errors, required=False) or Intention.NONE
-        elif name == "intended_form":
-            out[name] = _enum(BusinessForm, value, name, errors, required=False)
-        elif name == "work_region":
-            out[name] = _code(CodeList.WORK_REGION, value, name, errors, current.work_region if current else None,
-                              lookups)
-        elif name in ("work_industry", "intended_industry"):
-            out[name] = _code(CodeList.INDUSTRY, value, name, errors, getattr(current, name, None), lookups)
-        elif name in ("outside_since", "returned_on"):
+        elif kind == ENUM:
+            out[name] = _enum(spec.enum, value, name, errors, required=spec.required_on_create) or spec.default
+        elif kind == CODE:
+            out[name] = _code(spec.code_list, value, name, errors, getattr(current, name, None), lookups)
+        elif kind == DATE:
             out[name] = _date(value, name, errors)
-        elif name == "skills":
+        elif kind == SKILLS:
             skills = parse_skills(value)
             if len(skills) > MAX_SKILLS:
                 errors.add(name, f"技能特长最多填写 {MAX_SKILLS} 项。")
@@ -230,7 +228,7 @@ def clean(values: dict[str, Any], *, current: Person | None, errors: FieldErrorC
                 errors.add(name, f"每项技能特长不超过 {MAX_SKILL_LENGTH} 个字，多项之间用顿号或逗号分隔。")
             else:
                 out[name] = skills
-        elif name == "capital_need":
+        elif kind == AMOUNT:
             if is_blank(value):
                 out[name] = None
             else:
@@ -243,12 +241,12 @@ def clean(values: dict[str, Any], *, current: Person | None, errors: FieldErrorC
                         errors.add(name, "资金需求应在 0 到 10 亿元之间。")
                     else:
                         out[name] = amount
-        elif name in ASSESSMENT_FIELDS:
+        elif kind == ASSESSMENT:
             out[name] = _bool(value, name, errors)
-        elif name in TEXT_LIMITS:
+        elif kind == TEXT:
             text = _text(value)
-            if text is not None and len(text) > TEXT_LIMITS[name]:
-                errors.add(name, f"{FIELD_LABELS[name]}不能超过 {TEXT_LIMITS[name]} 个字。")
+            if text is not None and len(text) > spec.limit:
+                errors.add(name, f"{spec.label}不能超过 {spec.limit} 个字。")
             else:
                 out[name] = text
 
@@ -498,14 +496,7 @@ def lookup(actor, *, id_number: str | None = None, phone: str | None = None) -> 
 
 
 def _require_reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise FieldErrors.single("reason", "请填写原因。")
-    if has_unsafe_chars(text, multiline=True):
-        raise FieldErrors.single("reason", UNSAFE_TEXT_MESSAGE)
-    if len(text) > REASON_LIMIT:
-        raise FieldErrors.single("reason", f"原因不能超过 {REASON_LIMIT} 个字。")
-    return text
+    return parse_reason(reason, limit=REASON_LIMIT)
 
 
 def _person_label(person: Person) -> str:

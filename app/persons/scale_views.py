@@ -8,18 +8,17 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.core import clock, nav
+from app.core import clock
 from app.core.access import COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import person_scale as access
-from app.core.access.scope import load_or_404
-from app.core.errors import VERSION_NEW, AppError, FieldErrors, NotFound
+from app.core.errors import VERSION_NEW, AppError, FieldErrors
 from app.core.forms import apply_field_errors, int_or_none
 from app.core.templating import date_cn
 from app.extensions import db
-from app.persons import baselines, exports, imports, queries, sections
+from app.persons import baselines, exports, imports, queries
 from app.persons.models import ImportStatus, PersonImport
 from app.persons.scale_forms import BaselineForm, ComputeForm, ExportReasonForm, ImportForm
-from app.persons.views import MAX_ID, bp
+from app.persons.views import bp
 from app.regions.models import Region, RegionLevel
 from app.regions.operations import by_code
 
@@ -36,9 +35,7 @@ def _xlsx(data, name: str):
 
 
 def _load_batch(batch_id: int) -> PersonImport:
-    if not 0 < batch_id <= MAX_ID:
-        raise NotFound()
-    return load_or_404(PersonImport, batch_id, current_user, access.can_view_import)
+    return access.load_import(current_user, batch_id)
 
 
 @bp.route("/imports", methods=["GET", "POST"])
@@ -246,10 +243,9 @@ def _scale_links():
     }
 
 
-nav.register("目标基数", "persons.baselines_page", roles=REGION_ROLES, order=22, icon="bullseye")
 
 
-def _import_batches(person) -> list[tuple[PersonImport, str]]:
+def import_batches(person) -> list[tuple[PersonImport, str]]:
     """The import batches that wrote this person (newest first): the per-person trace of an
     import, whose audit entry is one row per batch."""
     from app.persons.models import PersonImportItem
@@ -259,8 +255,3 @@ def _import_batches(person) -> list[tuple[PersonImport, str]]:
             .where(PersonImportItem.person_id == person.id).order_by(PersonImport.id.desc()).limit(20))
     return [(batch, change) for batch, change in db.session.execute(stmt)]
 
-
-sections.register(sections.Section(
-    "imports", "导入记录", "persons/sections/imports.html", order=85,
-    visible=lambda user, person: bool(_import_batches(person)),
-    context=lambda user, person: {"batches": _import_batches(person)}))

@@ -1,5 +1,6 @@
 """Sections of the person page. Each domain registers what it adds (the case file, businesses,
-subsidy applications …); the page shows every visible section in order, then the history.
+subsidy applications …) from its `init_app`; the page shows every visible section in order, then
+the history.
 
     from app.persons import sections
     sections.register(sections.Section("case", "一人一档", "cases/_person_section.html", order=60,
@@ -41,7 +42,7 @@ def sections_for(user: Any, person: Any) -> list[tuple[Section, dict]]:
     return out
 
 
-def _merged_from(person: Any) -> list:
+def merged_from(person: Any) -> list:
     from sqlalchemy import select
 
     from app.extensions import db
@@ -49,11 +50,3 @@ def _merged_from(person: Any) -> list:
 
     return list(db.session.scalars(select(Person).where(Person.merged_into_id == person.id).order_by(Person.id)))
 
-
-register(Section("basic", "基本信息", "persons/sections/basic.html", order=10))
-register(Section("work", "外出务工与返乡", "persons/sections/work.html", order=20))
-register(Section("intention", "创业意向", "persons/sections/intention.html", order=30))
-register(Section("sanyou", "三有评估", "persons/sections/sanyou.html", order=40))
-register(Section("merged", "合并来源", "persons/sections/merged.html", order=90,
-                 context=lambda user, person: {"merged_from": _merged_from(person)},
-                 visible=lambda user, person: bool(_merged_from(person))))

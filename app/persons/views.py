@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.audit.views import FLAGS
 from app.codes import operations as codes
 from app.codes.models import CodeList
-from app.core import audit, confirm, nav
+from app.core import audit, confirm, records
 from app.core.access import ASSIGNMENT_ROLES, COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, rule
 from app.core.access import persons as access
-from app.core.access.scope import deny, load_or_404
+from app.core.access.scope import deny
 from app.core.errors import Conflict, FieldErrors, Forbidden, NotFound
 from app.core.forms import apply_field_errors, int_or_none
 from app.core.validators import clean_id_input, has_unsafe_chars
@@ -25,11 +24,7 @@ from app.regions.operations import by_code
 
 bp = Blueprint("persons", __name__, url_prefix="/persons")
 
-nav.register("人员信息库", "persons.index", roles=REGION_ROLES, order=20, icon="person-vcard")
 
-REVEAL_FLAG_LABEL = f"单日查看超过 {queries.REVEAL_FLAG_THRESHOLD} 人的完整身份证号码"
-if all(finder is not queries.heavy_revealers for _, finder in FLAGS):
-    FLAGS.append((REVEAL_FLAG_LABEL, queries.heavy_revealers))
 
 VIEWERS = REGION_ROLES | ASSIGNMENT_ROLES
 
@@ -52,13 +47,10 @@ def place(village) -> str:
     return f"{township} {name}".strip()
 
 
-MAX_ID = 2**31 - 1
 
 
 def _load(person_id: int) -> Person:
-    if not 0 < person_id <= MAX_ID:
-        raise NotFound()
-    return load_or_404(Person, person_id, current_user, access.can_view_person)
+    return access.load_person(current_user, person_id)
 
 
 def _permissions(person: Person) -> dict[str, bool]:
@@ -325,7 +317,7 @@ def merge(person_id: int):
     form = MergeForm()
     other = None
     other_id = int_or_none(form.other_id.data if request.method == "POST" else request.args.get("other"))
-    if other_id is not None and not 0 < other_id <= MAX_ID:
+    if other_id is not None and not records.valid_id(other_id):
         other_id = None
         form.other_id.errors = ["没有这条记录，或它不在您的管辖范围内。"]
     if other_id is not None:

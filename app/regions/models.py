@@ -7,7 +7,9 @@ plain equality. Moving a unit rewrites both for its whole subtree (`operations.m
 """
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, ForeignKey, Index, Integer, String, and_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, ascii_key, str_enum
@@ -54,10 +56,6 @@ class Region(TimestampMixin, db.Model):
     def __repr__(self) -> str:
         return f"<Region {self.code} {self.name}>"
 
-    @property
-    def path_upper(self) -> str:
-        return path_upper(self.path)
-
     def contains(self, other: Region | None) -> bool:
         """True when `other` is this region or lies under it."""
         return other is not None and other.path.startswith(self.path)
@@ -79,9 +77,15 @@ def path_upper(path: str) -> str:
     return path[:-1] + "0"
 
 
+def in_subtree(path_column: Any, prefix: str) -> ColumnElement[bool]:
+    """SQL: the rows whose materialised path lies under `prefix` (the prefix's own row included;
+    one index range scan, compared byte-wise). The only spelling of a subtree condition."""
+    return and_(path_column >= prefix, path_column < path_upper(prefix))
+
+
 def subtree_ids(region: Region):
     """SELECT of the ids of `region` and everything under it (one index range scan)."""
-    return select(Region.id).where(Region.path >= region.path, Region.path < path_upper(region.path))
+    return select(Region.id).where(in_subtree(Region.path, region.path))
 
 
 class RegionOwnedMixin:

@@ -7,10 +7,10 @@ from pathlib import Path
 from sqlalchemy import String, bindparam, func, insert, literal, select, update
 
 from app.core import audit
-from app.core.access.roles import Role
+from app.core.access.regions import can_manage_regions
 from app.core.errors import Conflict, FieldErrors, Forbidden
 from app.extensions import db
-from app.regions.models import Region, RegionLevel, RegionOwnedMixin, path_upper
+from app.regions.models import Region, RegionLevel, RegionOwnedMixin, in_subtree
 
 DATA_DIR = Path(__file__).with_name("data")
 CITY_CODE = "4205"
@@ -103,7 +103,7 @@ def children(region: Region) -> list[Region]:
 
 def subtree_count(region: Region) -> int:
     return db.session.scalar(select(func.count()).select_from(Region).where(
-        Region.path >= region.path, Region.path < region.path_upper)) or 0
+        in_subtree(Region.path, region.path))) or 0
 
 
 MOVE_TARGET_LEVEL = {RegionLevel.TOWNSHIP: RegionLevel.COUNTY, RegionLevel.VILLAGE: RegionLevel.TOWNSHIP}
@@ -116,7 +116,7 @@ def move_region(actor, region: Region, new_parent: Region, reason: str) -> int:
     copied county/township ids of every region-owned record (people, businesses, …) under it, in
     the caller's transaction. Returns the number of regions moved.
     """
-    if not actor.has_role(Role.CITY_ADMIN):
+    if not can_manage_regions(actor):
         raise Forbidden("只有市级管理员可以调整区划归属。")
     reason = (reason or "").strip()
     if not reason:
@@ -134,9 +134,8 @@ def move_region(actor, region: Region, new_parent: Region, reason: str) -> int:
     old_parent = region.parent
     old_prefix = region.path
     new_prefix = f"{new_parent.path}{region.id}/"
-    upper = path_upper(old_prefix)
     table = Region.__table__
-    subtree = (table.c.path >= old_prefix) & (table.c.path < upper)
+    subtree = in_subtree(table.c.path, old_prefix)
     moved = db.session.execute(select(func.count()).select_from(table).where(subtree)).scalar_one()
 
     new_county = new_parent.county_id
@@ -158,7 +157,7 @@ def move_region(actor, region: Region, new_parent: Region, reason: str) -> int:
 
 def _resync_owned(prefix: str) -> None:
     """Copy the new county/township ids onto every region-owned record under `prefix`."""
-    villages = select(Region.id).where(Region.path >= prefix, Region.path < path_upper(prefix),
+    villages = select(Region.id).where(in_subtree(Region.path, prefix),
                                        Region.level == RegionLevel.VILLAGE)
     for mapper in db.Model.registry.mappers:
         cls = mapper.class_
@@ -177,7 +176,7 @@ def _resync_owned(prefix: str) -> None:
 
 def create_zone_township(actor, name: str, code: str | None = None) -> Region:
     """A township-level management unit under 宜昌高新区, to which villages can then be moved."""
-    if not actor.has_role(Role.CITY_ADMIN):
+    if not can_manage_regions(actor):
         raise Forbidden("只有市级管理员可以新建管理单元。")
     name = (name or "").strip()
     if not name:

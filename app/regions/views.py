@@ -7,8 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.core import audit, nav
+from app.core import audit
 from app.core.access import REGION_ROLES, Role, rule
+from app.core.access.regions import can_manage_regions
 from app.core.access.scope import region_in_scope, scope_region
 from app.core.errors import FieldErrors, NotFound
 from app.core.form_fields import RegionField
@@ -19,7 +20,6 @@ from app.regions.models import Region
 
 bp = Blueprint("regions", __name__, url_prefix="/regions")
 
-nav.register("区划", "regions.index", roles=REGION_ROLES, order=90, icon="diagram-3")
 
 
 class MoveForm(FlaskForm):
@@ -62,7 +62,7 @@ def detail(code: str):
             ancestors.insert(0, node)
     return render_template(
         "regions/detail.html", region=region, ancestors=ancestors, children=ops.children(region),
-        subtree_count=ops.subtree_count(region), can_move=Role.CITY_ADMIN in current_user.roles,
+        subtree_count=ops.subtree_count(region), can_move=can_manage_regions(current_user),
         zone_form=ZoneUnitForm() if region.code == ops.ZONE_CODE else None,
         history=audit.history("region", region.id, limit=20),
     )

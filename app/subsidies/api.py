@@ -13,10 +13,9 @@ from app.api.schemas import ErrorEnvelope, version_field
 from app.businesses import operations as business_ops
 from app.core.access import REGION_ROLES, TOWNSHIP_AND_ABOVE, rule
 from app.core.access import subsidies as access
-from app.core.access.persons import can_view_person
+from app.core.access.persons import load_person
 from app.core.access.roles import COUNTY_AND_ABOVE
-from app.core.access.scope import load_or_404
-from app.core.errors import FieldErrors, NotFound
+from app.core.errors import FieldErrors
 from app.extensions import db
 from app.persons.models import Person
 from app.subsidies import eligibility
@@ -140,9 +139,7 @@ def programme_or_422(code: str) -> Programme:
 
 
 def person_or_404(person_id: int) -> Person:
-    if not 0 < person_id < 2**31:
-        raise NotFound()
-    return load_or_404(Person, person_id, current_user, can_view_person)
+    return load_person(current_user, person_id)
 
 
 def business_for(person: Person, business_id: int | None):
@@ -166,9 +163,7 @@ def application_json(a: Application) -> dict:
 
 
 def load_application(application_id: int) -> Application:
-    if not 0 < application_id < 2**31:
-        raise NotFound()
-    return load_or_404(Application, application_id, current_user, access.can_view_application)
+    return access.load_application(current_user, application_id)
 
 
 @blp.route("/programmes")

@@ -14,14 +14,24 @@ from app.core import clock
 from app.core.errors import Conflict
 from app.core.templating import date_cn
 from app.extensions import db
-from app.subsidies import rules
-from app.subsidies.models import Application, AppState, Grant, Loan, Programme, RuleVersion
-
-GRANTED_STATES = (AppState.APPROVED, AppState.PUBLICISED, AppState.PAID)
+from app.subsidies import rules, workflow
+from app.subsidies.models import Application, Grant, Loan, Programme, ProgrammeKind, RuleVersion
 
 
 def programme_by_code(code: str) -> Programme | None:
     return db.session.scalar(select(Programme).where(Programme.code == code))
+
+
+def programmes_of_kind(*kinds: ProgrammeKind) -> list[Programme]:
+    """The programmes of these kinds, in display order."""
+    stmt = select(Programme).where(Programme.kind.in_(kinds)).order_by(Programme.sort_order, Programme.id)
+    return list(db.session.scalars(stmt))
+
+
+def programme_of_kind(kind: ProgrammeKind) -> Programme | None:
+    """The (first) programme of a kind: the startup grant, the guaranteed loan, the interest subsidy."""
+    found = programmes_of_kind(kind)
+    return found[0] if found else None
 
 
 def version_in_force(programme: Programme, on: date) -> RuleVersion:
@@ -68,7 +78,7 @@ def already_granted(programme: Programme, person_id: int | None, business_id: in
 
 def quota_used(programme: Programme, year: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Application).where(
-        Application.programme_id == programme.id, Application.state.in_(GRANTED_STATES),
+        Application.programme_id == programme.id, Application.state.in_(workflow.GRANTED_STATES),
         Application.decided_on >= date(year, 1, 1), Application.decided_on <= date(year, 12, 31))) or 0
 
 
@@ -92,7 +102,7 @@ def check(programme: Programme, person, business=None, as_of: date | None = None
         loan=loan_data or loan_facts(loan),
     )
     amount = params.get("amount")
-    if programme.code == "guaranteed_loan" and facts.loan is not None:
+    if programme.kind == ProgrammeKind.GUARANTEED_LOAN and facts.loan is not None:
         amount = rules.loan_cap(params, facts.loan.borrower_type, facts.loan.partners)
     return rules.evaluate(programme.criteria, facts, params, version.sources or {},
                           seed_clause=programme.seed_clause or "", rule_version=version.full_label,

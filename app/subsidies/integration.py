@@ -32,7 +32,6 @@ from app.subsidies.labels import ACTION_TITLES
 from app.subsidies.models import Application, Programme
 
 
-@timeline.register_source
 def application_entries(case: Any) -> list[timeline.TimelineEntry]:
     """Submitted / reviewed / approved / rejected / returned / publicised / paid, per application."""
     applications = {a.id: a for a in db.session.scalars(select(Application).where(Application.person_id == case.person_id))}
@@ -139,12 +138,3 @@ def move_on_merge(actor: Any, survivor: Any, other: Any) -> None:
         audit.record("subsidy_records_merged", survivor, actor=actor,
                      detail=f"人员 #{other.id} 的经营主体、补贴申请、贷款和补贴记录并入 #{survivor.id}（{moved} 条）")
 
-
-def _register_merge_hook() -> None:
-    from app.persons import operations as person_ops
-
-    if move_on_merge not in person_ops.MERGE_HOOKS:
-        person_ops.MERGE_HOOKS.append(move_on_merge)
-
-
-_register_merge_hook()

@@ -61,6 +61,28 @@ class AttachmentKind(LabeledEnum):
     OTHER = "other", "其他材料"
 
 
+class ProgrammeKind(LabeledEnum):
+    """What a programme is. Pages and operations choose their behaviour by the stored kind, never
+    by a programme's code (codes are data: a renamed or added programme keeps working)."""
+
+    # 一次性创业补贴: offered proactively, checked on the person page
+    STARTUP_GRANT = "startup_grant", "一次性创业补贴"
+    # 项目扶持 (雁归宜昌, 荆楚归雁): offered on the business page
+    PROJECT_GRANT = "project_grant", "创业项目扶持"
+    # 创业担保贷款: applied for with the loan, for its amount
+    GUARANTEED_LOAN = "guaranteed_loan", "创业担保贷款"
+    # 担保贷款贴息: needs a loan; its parameters drive the schedule
+    LOAN_INTEREST = "loan_interest", "贷款贴息"
+
+    @property
+    def needs_loan(self) -> bool:
+        return self in (ProgrammeKind.GUARANTEED_LOAN, ProgrammeKind.LOAN_INTEREST)
+
+
+# Kinds the business page offers (eligibility and the apply button per business).
+BUSINESS_PAGE_KINDS = (ProgrammeKind.STARTUP_GRANT, ProgrammeKind.PROJECT_GRANT)
+
+
 class Programme(db.Model):
     __tablename__ = "programmes"
 
@@ -68,6 +90,8 @@ class Programme(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(64))
     decider_level: Mapped[DeciderLevel] = mapped_column(str_enum(DeciderLevel, 16))
+    kind: Mapped[ProgrammeKind] = mapped_column(str_enum(ProgrammeKind, 32), default=ProgrammeKind.PROJECT_GRANT,
+                                                server_default=ProgrammeKind.PROJECT_GRANT.value)
     is_one_time: Mapped[bool] = mapped_column(Boolean, default=True)
     needs_business: Mapped[bool] = mapped_column(Boolean, default=True)
     # Criterion codes of app.subsidies.rules, in display order.

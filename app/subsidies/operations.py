@@ -25,12 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from app.core import audit, clock
 from app.core.access import subsidies as access
 from app.core.errors import BadRequest, Conflict, FieldErrorCollector, FieldErrors, Forbidden, check_version
-from app.core.fields import date_format_message, to_date
+from app.core.fields import date_format_message, parse_reason, to_date
 from app.core.templating import date_cn
 from app.core.validators import has_unsafe_chars
 from app.extensions import db
 from app.subsidies import eligibility, rules, schedule, workflow
-from app.subsidies.labels import ACTION_TITLES
 from app.subsidies.models import (
     Application,
     AppState,
@@ -42,6 +41,7 @@ from app.subsidies.models import (
     LoanStatus,
     LprRate,
     Programme,
+    ProgrammeKind,
     RuleVersion,
 )
 from app.subsidies.params import PARAMETERS
@@ -53,14 +53,8 @@ TRANSITION_HOOKS: list[Callable[[Any, Application, AppState], None]] = []
 
 
 def _reason(value: Any, *, required: bool, field: str = "reason") -> str | None:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if has_unsafe_chars(text, multiline=True):
-        raise FieldErrors.single(field, "原因含有无法保存的控制字符。")
-    if required and not text:
-        raise FieldErrors.single(field, "请填写原因（驳回和退回时必填）。")
-    if len(text) > REASON_LIMIT:
-        raise FieldErrors.single(field, f"原因不能超过 {REASON_LIMIT} 个字。")
-    return text or None
+    return parse_reason(value, limit=REASON_LIMIT, required=required, name=field,
+                        missing="请填写原因（驳回和退回时必填）。")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,7 +209,7 @@ def update_loan(actor: Any, loan: Loan, values: dict[str, Any], *, expected_vers
 
 
 def loan_schedule(loan: Loan) -> schedule.Schedule:
-    programme = eligibility.programme_by_code("loan_interest")
+    programme = eligibility.programme_of_kind(ProgrammeKind.LOAN_INTEREST)
     max_over = 50
     if programme is not None:
         params = eligibility.version_in_force(programme, loan.contract_on).params or {}
@@ -253,14 +247,14 @@ def submit(actor: Any, programme: Programme, person, business=None, *, amount: A
         raise FieldErrors.single("business_id", "该经营主体的创办人不是申请人。")
     if programme.needs_business and business is None:
         raise FieldErrors.single("business_id", f"{programme.name}需要选择经营主体。")
-    if programme.code in ("guaranteed_loan", "loan_interest") and loan is None:
+    if programme.kind.needs_loan and loan is None:
         raise FieldErrors.single("loan", "请填写或选择担保贷款。")
     if _blocking(programme, person.id, business.id if business is not None else None):
         raise Conflict(f"该人员或经营主体已有{programme.name}的申请（办理中或已批准），不能重复申请。")
     today = clock.today()
     result = eligibility.check(programme, person, business, today, loan=loan)
     # A loan application asks for the loan's amount (the check's amount is the cap).
-    value = loan.amount if loan is not None and programme.code == "guaranteed_loan" else result.amount
+    value = loan.amount if loan is not None and programme.kind == ProgrammeKind.GUARANTEED_LOAN else result.amount
     if amount not in (None, ""):
         try:
             value = int(amount)
@@ -536,10 +530,6 @@ def attachment_path(attachment: Attachment) -> Path:
     if not path.is_file():
         raise BadRequest("附件文件不存在。")
     return path
-
-
-def transition_title(state: AppState) -> str:
-    return ACTION_TITLES[state.value]
 
 
 def set_programme_options(actor: Any, programme: Programme, *, township_review: bool, publicity_days: Any) -> Programme:

@@ -10,7 +10,7 @@ from app.core.access import subsidies as access
 from app.core.access.roles import Role
 from app.core.templating import date_cn
 from app.extensions import db
-from app.main.panels import Panel, PanelItem, register
+from app.main.panels import Panel, PanelItem
 from app.subsidies.models import Application, AppState, DeciderLevel, Programme
 
 LIMIT = 5
@@ -28,7 +28,6 @@ def _panel(user: Any, title: str, states, extra, order: int, more_state: str) ->
     return Panel(title, count, items, more_url=url_for("subsidies.applications", state=more_state), order=order)
 
 
-@register(60)
 def subsidy_panels(user: Any) -> list[Panel]:
     roles = getattr(user, "roles", frozenset())
     panels = []

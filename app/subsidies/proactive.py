@@ -20,11 +20,10 @@ from app.core.access.scope import region_scope
 from app.extensions import db
 from app.persons.models import Person
 from app.subsidies import eligibility, rules, workflow
-from app.subsidies.models import Application, Grant
+from app.subsidies.models import Application, Grant, ProgrammeKind
 
 HORIZON_DAYS = 60
 LIMIT = 500
-PROGRAMME = "startup_once"
 NOW, SOON, MISSING = "now", "soon", "missing"
 BUCKET_LABELS = {NOW: "现在符合", SOON: f"{HORIZON_DAYS} 天内符合", MISSING: "缺少数据"}
 
@@ -44,7 +43,7 @@ class Row:
 
 
 def candidates_stmt(user: Any, today: date):
-    programme = eligibility.programme_by_code(PROGRAMME)
+    programme = eligibility.programme_of_kind(ProgrammeKind.STARTUP_GRANT)
     params = eligibility.version_in_force(programme, today).params or {}
     months = int(params.get("min_operating_months") or 6)
     latest_registration = rules.add_months(today + timedelta(days=HORIZON_DAYS), -months)
@@ -63,7 +62,7 @@ def candidates_stmt(user: Any, today: date):
 
 
 def rows(user: Any, today: date) -> list[Row]:
-    if eligibility.programme_by_code(PROGRAMME) is None:
+    if eligibility.programme_of_kind(ProgrammeKind.STARTUP_GRANT) is None:
         return []
     stmt, programme = candidates_stmt(user, today)
     businesses = list(db.session.scalars(stmt))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.businesses.models import DEFAULT_ENTERPRISE_KINDS, BusinessKind, BusinessKindSetting
 from app.extensions import db
-from app.subsidies.models import DeciderLevel, LprRate, Programme, RuleVersion
+from app.subsidies.models import DeciderLevel, LprRate, Programme, ProgrammeKind, RuleVersion
 
 SEED = "宜昌市支持农民工等人员返乡创业工作方案"
 FIRST_EFFECTIVE = date(2020, 1, 1)
@@ -54,6 +54,11 @@ PROGRAMMES = [
      {"borrower_discount_bp": "借款人承担 LPR−150BP 以下部分，其余由财政贴息"}),
 ]
 
+# What each default programme is (the pages and operations read the kind, never the code).
+KINDS = {"startup_once": ProgrammeKind.STARTUP_GRANT, "yangui_yichang": ProgrammeKind.PROJECT_GRANT,
+         "jingchu_guiyan": ProgrammeKind.PROJECT_GRANT, "guaranteed_loan": ProgrammeKind.GUARANTEED_LOAN,
+         "loan_interest": ProgrammeKind.LOAN_INTEREST}
+
 # 1-year LPR as published by the National Interbank Funding Center (basis points).
 LPR_1Y = [
     ("2019-08-20", 425), ("2019-09-20", 420), ("2019-11-20", 415), ("2020-02-20", 405),
@@ -70,7 +75,7 @@ def seed() -> int:
     for order, (code, name, decider, one_time, needs_business, criteria, clause, params, sources) in enumerate(PROGRAMMES):
         if code in existing:
             continue
-        programme = Programme(code=code, name=name, decider_level=decider, is_one_time=one_time,
+        programme = Programme(code=code, name=name, kind=KINDS[code], decider_level=decider, is_one_time=one_time,
                               needs_business=needs_business, criteria=criteria, seed_clause=clause,
                               township_review=False, publicity_days=None, sort_order=order)
         db.session.add(programme)

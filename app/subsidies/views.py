@@ -10,28 +10,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.businesses import operations as business_ops
-from app.core import audit, clock, confirm, nav
+from app.core import audit, clock, confirm, records
 from app.core.access import COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, rule
 from app.core.access import subsidies as access
-from app.core.access.persons import can_view_person
+from app.core.access.persons import load_person
 from app.core.access.roles import Role
-from app.core.access.scope import load_or_404
 from app.core.errors import BadRequest, Conflict, FieldErrors, Forbidden, NotFound
 from app.core.fields import date_format_message, to_date
 from app.core.forms import int_or_none
 from app.core.pagination import Sort, keyset_page
 from app.core.templating import date_cn
 from app.extensions import db
-from app.persons import sections
-from app.persons.models import Person
-from app.subsidies import (  # noqa: F401  (timeline source, panels)
-    eligibility,
-    export,
-    integration,
-    panels,
-    proactive,
-    questions,
-)
+from app.subsidies import eligibility, export, proactive, questions
 from app.subsidies import operations as ops
 from app.subsidies import params as programme_params
 from app.subsidies.models import (
@@ -42,23 +32,19 @@ from app.subsidies.models import (
     Loan,
     LoanStatus,
     Programme,
+    ProgrammeKind,
     RuleVersion,
 )
 from app.subsidies.questions import approve_question, pay_question, reject_question, version_question
 
 bp = Blueprint("subsidies", __name__, url_prefix="/subsidies")
-nav.register("补贴申请", "subsidies.applications", roles=REGION_ROLES, order=50, icon="cash-coin")
-nav.register("主动服务", "subsidies.proactive_list", roles=TOWNSHIP_AND_ABOVE, order=55, icon="bell")
-nav.register("补贴项目", "subsidies.programmes", roles=REGION_ROLES, order=90, icon="sliders")
 
 PAGE_SIZE = 50
 APPLICATION_SORT = Sort("newest", Application.id, descending=True, label="最新")
 
 
 def _load(application_id: int) -> Application:
-    if not 0 < application_id < 2**31:
-        raise NotFound()
-    return load_or_404(Application, application_id, current_user, access.can_view_application)
+    return access.load_application(current_user, application_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,9 +75,9 @@ def application_new():
         person = business.founder
     else:
         person_id = int_or_none(request.values.get("person_id")) or 0
-        if not 0 < person_id < 2**31:
+        if not records.valid_id(person_id):
             raise BadRequest("请从经营主体或人员页面发起申请（缺少申请人）。")
-        person = load_or_404(Person, person_id, current_user, can_view_person)
+        person = load_person(current_user, person_id)
     if not access.can_submit_application(current_user, person, business):
         raise Forbidden()
     check = eligibility.check(programme, person, business)
@@ -144,9 +130,9 @@ def application_detail(application_id: int):
         "decide": application.state in ops.workflow.decision_states(application.programme.township_review)
         and access.can_decide_application(user, application),
         "own": access.may_decide_role(user, application) and application.submitted_by_id == user.id,
-        "publicise": application.state == AppState.APPROVED and bool(application.programme.publicity_days)
+        "publicise": ops.workflow.allowed("publicise", application.state) and bool(application.programme.publicity_days)
         and access.can_record_payment(user, application),
-        "pay": application.state in (AppState.APPROVED, AppState.PUBLICISED) and access.can_record_payment(user, application),
+        "pay": ops.workflow.allowed("pay", application.state) and access.can_record_payment(user, application),
         "resubmit": application.state == AppState.RETURNED
         and access.can_submit_application(user, application.person, application.business),
         "attach": application.state in ops.workflow.OPEN_STATES
@@ -249,9 +235,7 @@ def attachment_add(application_id: int):
 @rule(REGION_ROLES, sample="attachment")
 def attachment_download(attachment_id: int):
     """Only in scope (404 otherwise); every download is audited."""
-    if not 0 < attachment_id < 2**31:
-        raise NotFound()
-    attachment = db.session.get(Attachment, attachment_id)
+    attachment = records.get(Attachment, attachment_id)
     if attachment is None:
         raise NotFound()
     application = _load(attachment.application_id)
@@ -355,9 +339,7 @@ def proactive_export():
 # Loans
 
 def _load_loan(loan_id: int) -> Loan:
-    if not 0 < loan_id < 2**31:
-        raise NotFound()
-    return load_or_404(Loan, loan_id, current_user, access.can_view_loan)
+    return access.load_loan(current_user, loan_id)
 
 
 @bp.route("/loans/<int:loan_id>")
@@ -381,9 +363,9 @@ def loan_schedule_export(loan_id: int):
 # ---------------------------------------------------------------------------------------------
 # Person page section: businesses, eligibility and applications
 
-def _person_section(user, person) -> dict:
+def person_section(user, person) -> dict:
     businesses = business_ops.businesses_of(person.id)
-    startup = eligibility.programme_by_code("startup_once")
+    startup = eligibility.programme_of_kind(ProgrammeKind.STARTUP_GRANT)
     checks = [(b, eligibility.check(startup, person, b)) for b in businesses] if startup else []
     applications = list(db.session.scalars(select(Application).where(Application.person_id == person.id)
                                            .order_by(Application.id.desc())))
@@ -395,19 +377,14 @@ def _person_section(user, person) -> dict:
             "can_apply": access.can_submit_application(user, person)}
 
 
-sections.register(sections.Section("subsidies", "经营主体与补贴", "subsidies/_person_section.html", order=70,
-                                   visible=lambda user, person: bool(getattr(user, "roles", set()) & REGION_ROLES),
-                                   context=_person_section))
-
-
 @bp.route("/loans/new", methods=["GET", "POST"])
 @rule(TOWNSHIP_AND_ABOVE)
 def loan_new():
     """Register a guaranteed loan and submit the 创业担保贷款 application for it."""
     person_id = int_or_none(request.values.get("person_id")) or 0
-    if not 0 < person_id < 2**31:
+    if not records.valid_id(person_id):
         raise BadRequest("请从人员页面登记担保贷款（缺少借款人）。")
-    person = load_or_404(Person, person_id, current_user, can_view_person)
+    person = load_person(current_user, person_id)
     business = None
     business_id = int_or_none(request.values.get("business_id"))
     if business_id:
@@ -420,7 +397,7 @@ def loan_new():
                                                    "contract_on", "rate_bp")}
         try:
             loan = ops.create_loan(current_user, person, business, values)
-            application = ops.submit(current_user, eligibility.programme_by_code("guaranteed_loan"), person, business,
+            application = ops.submit(current_user, eligibility.programme_of_kind(ProgrammeKind.GUARANTEED_LOAN), person, business,
                                      loan=loan)
         except FieldErrors as error:
             db.session.rollback()

@@ -13,6 +13,7 @@ from app.core.errors import Conflict, FieldErrors, Forbidden
 from app.core.validators import parse_id_number
 from app.extensions import db
 from app.persons import columns, imports
+from app.persons.imports import check as import_check
 from app.persons.models import (
     ImportStatus,
     Person,
@@ -190,9 +191,9 @@ def test_a_failure_midway_leaves_the_database_unchanged(demo, monkeypatch):
     batch = _preview(county, csv_bytes(rows))
     before_people = _person_count()
     before_keys = db.session.scalar(select(func.count()).select_from(PersonNameKey))
-    monkeypatch.setattr(imports, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(import_check, "CHUNK_ROWS", 10)
     calls = {"n": 0}
-    real = imports._apply_updates
+    real = import_check._apply_updates
 
     def failing(ctx, updates):
         real(ctx, updates)
@@ -200,7 +201,7 @@ def test_a_failure_midway_leaves_the_database_unchanged(demo, monkeypatch):
         if calls["n"] == 2:  # after the first chunk was written and the second chunk's people
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(imports, "_apply_updates", failing)
+    monkeypatch.setattr(import_check, "_apply_updates", failing)
     with pytest.raises(RuntimeError):
         imports.commit_import(county, batch)
     db.session.rollback()

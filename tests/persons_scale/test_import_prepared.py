@@ -14,6 +14,9 @@ from app.core.errors import Conflict
 from app.extensions import db
 from app.persons import columns, imports
 from app.persons import operations as ops
+from app.persons.imports import check as import_check
+from app.persons.imports import parallel as import_parallel
+from app.persons.imports import prepared as import_prepared
 from app.persons.models import ImportStatus, Person, PersonImport, PersonImportItem
 from tests.persons.factories import create_person, unique_id, unique_name
 from tests.persons_scale.files import csv_bytes
@@ -62,13 +65,13 @@ def _snapshot(batch: PersonImport) -> dict:
 
 def _count_rechecks(monkeypatch) -> dict:
     calls = {"check": 0}
-    real = imports.check_file
+    real = import_check.check_file
 
     def counting(*args, **kwargs):
         calls["check"] += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(imports, "check_file", counting)
+    monkeypatch.setattr(import_check, "check_file", counting)
     return calls
 
 
@@ -209,7 +212,7 @@ def test_an_update_is_written_only_at_the_version_it_was_checked_at(demo, monkey
     batch = _preview(county, csv_bytes(rows))
     ops.update_person(county, person, {"occupation": "电工"}, expected_version=person.version)
     db.session.commit()
-    monkeypatch.setattr(imports, "_people_unchanged", lambda prepared: True)  # a race after the check
+    monkeypatch.setattr(import_prepared, "_people_unchanged", lambda prepared: True)  # a race after the check
     with pytest.raises(Conflict):
         imports.commit_import(county, batch)
     db.session.rollback()
@@ -233,25 +236,25 @@ def test_worker_processes_check_a_large_file_exactly_as_in_process(app, demo, mo
     extra = [[unique_id(), unique_name(), "", DAZHONGBA, "bigdata", "returned", "", "", "", ""] for _ in range(12)]
     extra += [[unique_id(), "Tom", "", DAZHONGBA, "bigdata", "returned", "", "", "", ""] for _ in range(3)]
     data += csv_bytes(extra)
-    monkeypatch.setattr(imports, "CHUNK_ROWS", 4)
-    monkeypatch.setattr(imports, "PARALLEL_FROM", 5)
+    monkeypatch.setattr(import_check, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(import_parallel, "PARALLEL_FROM", 5)
     app.config["PERSON_IMPORT_WORKERS"] = 0
     alone = _preview(county, data)
     started = {"n": 0}
-    real_start = imports._Parallel._start
+    real_start = import_parallel.Parallel._start
 
     def counting_start(self):
         real_start(self)
         started["n"] += self.pool is not None
 
-    real_submit = imports._Parallel.submit
+    real_submit = import_parallel.Parallel.submit
 
     def counting_submit(self, *args):
         started["chunks"] = started.get("chunks", 0) + 1
         return real_submit(self, *args)
 
-    monkeypatch.setattr(imports._Parallel, "_start", counting_start)
-    monkeypatch.setattr(imports._Parallel, "submit", counting_submit)
+    monkeypatch.setattr(import_parallel.Parallel, "_start", counting_start)
+    monkeypatch.setattr(import_parallel.Parallel, "submit", counting_submit)
     app.config["PERSON_IMPORT_WORKERS"] = 2
     batch = _preview(county, data)
     assert started["n"] == 1 and started["chunks"] >= 4
@@ -261,7 +264,7 @@ def test_worker_processes_check_a_large_file_exactly_as_in_process(app, demo, mo
     assert prepared is not None and len(prepared.new_rows) == 18
     assert [seq for seq, _ in prepared.new_rows] == sorted(seq for seq, _ in prepared.new_rows)
 
-    monkeypatch.setattr(imports, "MAX_STORED_ERRORS", 4)
+    monkeypatch.setattr(import_check, "MAX_STORED_ERRORS", 4)
     capped_parallel = _preview(county, data)
     app.config["PERSON_IMPORT_WORKERS"] = 0
     capped_in_process = _preview(county, data)
@@ -288,12 +291,12 @@ def _failing_worker(items, currents):
 def test_failed_worker_processes_leave_the_check_to_the_request_process(app, demo, monkeypatch, caplog, worker):
     county = demo["demo_county"]
     data, _ = _mixed_file(demo)
-    monkeypatch.setattr(imports, "CHUNK_ROWS", 3)
-    monkeypatch.setattr(imports, "PARALLEL_FROM", 3)
+    monkeypatch.setattr(import_check, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(import_parallel, "PARALLEL_FROM", 3)
     app.config["PERSON_IMPORT_WORKERS"] = 0
     alone = _preview(county, data)
-    monkeypatch.setattr(imports, "_work_chunk", worker)
-    monkeypatch.setattr(imports, "WORKER_TIMEOUT", 2)
+    monkeypatch.setattr(import_parallel, "_work_chunk", worker)
+    monkeypatch.setattr(import_parallel, "WORKER_TIMEOUT", 2)
     app.config["PERSON_IMPORT_WORKERS"] = 2
     batch = _preview(county, data)
     assert "worker failed, checking in-process" in caplog.text

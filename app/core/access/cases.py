@@ -21,36 +21,18 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_
 
-from app.core.access.roles import REGION_ROLES, TOWNSHIP_AND_ABOVE, Role
-from app.core.access.scope import region_scope, scope_region
-from app.regions.models import RegionLevel
+from app.core.access.roles import TOWNSHIP_AND_ABOVE, Role
+from app.core.access.scope import has_region_role, has_role, is_city_admin, load_or_404, record_in_scope, region_scope
 
 VISIT_ROLES = frozenset({Role.VILLAGE_STAFF, Role.TOWNSHIP_STAFF})
 
 
-def _roles(user: Any) -> frozenset:
-    return getattr(user, "roles", frozenset())
-
-
-def _in_region_scope(user: Any, record: Any, roles=REGION_ROLES) -> bool:
-    if not _roles(user) & roles:
-        return False
-    home = scope_region(user)
-    if home is None:
-        return False
-    if home.level == RegionLevel.CITY:
-        return True
-    column = {RegionLevel.COUNTY: record.county_id, RegionLevel.TOWNSHIP: record.township_id,
-              RegionLevel.VILLAGE: record.village_id}[home.level]
-    return column == home.id
-
-
 def is_assigned_specialist(user: Any, case: Any) -> bool:
-    return Role.SPECIALIST in _roles(user) and case.specialist_id is not None and case.specialist_id == user.id
+    return has_role(user, Role.SPECIALIST) and case.specialist_id is not None and case.specialist_id == user.id
 
 
 def is_assigned_mentor(user: Any, case: Any) -> bool:
-    return Role.MENTOR in _roles(user) and case.mentor_id is not None and case.mentor_id == user.id
+    return has_role(user, Role.MENTOR) and case.mentor_id is not None and case.mentor_id == user.id
 
 
 def is_assignee(user: Any, case: Any) -> bool:
@@ -64,49 +46,56 @@ def visible_cases_condition(user: Any) -> ColumnElement[bool]:
     if user is None or not getattr(user, "is_authenticated", False):
         return false()
     conditions = [region_scope(user, Case)]
-    if Role.SPECIALIST in _roles(user):
+    if has_role(user, Role.SPECIALIST):
         conditions.append(Case.specialist_id == user.id)
-    if Role.MENTOR in _roles(user):
+    if has_role(user, Role.MENTOR):
         conditions.append(Case.mentor_id == user.id)
     return or_(*conditions)
 
 
 def can_view_case(user: Any, case: Any) -> bool:
-    return _in_region_scope(user, case) or is_assignee(user, case)
+    return record_in_scope(user, case) or is_assignee(user, case)
+
+
+def load_case(user: Any, case_id: int) -> Any:
+    """The case `user` may see (404, audited, otherwise): pages and API alike."""
+    from app.cases.models import Case
+
+    return load_or_404(Case, case_id, user, can_view_case)
 
 
 def sees_region_fields(user: Any, case: Any) -> bool:
     """Region roles in scope see the person as the person library shows it (masked ID);
     assignees who are not also region staff in scope see the work fields only (no ID)."""
-    return _in_region_scope(user, case)
+    return record_in_scope(user, case)
 
 
 def can_view_requests(user: Any) -> bool:
-    return bool(_roles(user) & REGION_ROLES) and scope_region(user) is not None
+    return has_region_role(user)
 
 
 def can_request_case(user: Any, person: Any) -> bool:
-    return _in_region_scope(user, person)
+    return record_in_scope(user, person)
 
 
 def can_open_case(user: Any, person: Any) -> bool:
-    return _in_region_scope(user, person, TOWNSHIP_AND_ABOVE)
+    return record_in_scope(user, person, TOWNSHIP_AND_ABOVE)
 
 
 def can_decide_request(user: Any, request: Any) -> bool:
-    return _in_region_scope(user, request, TOWNSHIP_AND_ABOVE)
+    return record_in_scope(user, request, TOWNSHIP_AND_ABOVE)
 
 
 def can_assign(user: Any, case: Any) -> bool:
-    return _in_region_scope(user, case, TOWNSHIP_AND_ABOVE)
+    return record_in_scope(user, case, TOWNSHIP_AND_ABOVE)
 
 
 def can_change_stage(user: Any, case: Any) -> bool:
-    return _in_region_scope(user, case, TOWNSHIP_AND_ABOVE) or is_assigned_specialist(user, case)
+    return record_in_scope(user, case, TOWNSHIP_AND_ABOVE) or is_assigned_specialist(user, case)
 
 
 def can_log_visit(user: Any, case: Any) -> bool:
-    return _in_region_scope(user, case, VISIT_ROLES) or is_assigned_specialist(user, case)
+    return record_in_scope(user, case, VISIT_ROLES) or is_assigned_specialist(user, case)
 
 
 def can_add_note(user: Any, case: Any) -> bool:
@@ -118,7 +107,7 @@ def can_write_log(user: Any, case: Any, kind: str) -> bool:
 
 
 def can_manage_services(user: Any, case: Any) -> bool:
-    return _in_region_scope(user, case) or is_assigned_specialist(user, case)
+    return record_in_scope(user, case) or is_assigned_specialist(user, case)
 
 
 def can_view_full_phone(user: Any, case: Any) -> bool:
@@ -126,6 +115,4 @@ def can_view_full_phone(user: Any, case: Any) -> bool:
 
 
 def can_manage_catalogue(user: Any) -> bool:
-    from app.core.access.scope import is_city_wide
-
-    return Role.CITY_ADMIN in _roles(user) and is_city_wide(user)
+    return is_city_admin(user)

@@ -14,19 +14,15 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
-from app.core.access.roles import COUNTY_AND_ABOVE, Role
-from app.core.access.scope import region_in_scope, region_scope, scope_region
+from app.core.access.roles import COUNTY_AND_ABOVE
+from app.core.access.scope import has_region_role, is_city_admin, region_in_scope, region_scope
 from app.regions.models import Region, RegionLevel
 
 DASHBOARD_ROLES = COUNTY_AND_ABOVE
 
 
 def _is_viewer(user: Any) -> bool:
-    return bool(getattr(user, "roles", frozenset()) & DASHBOARD_ROLES) and scope_region(user) is not None
-
-
-def can_view_dashboard(user: Any) -> bool:
-    return _is_viewer(user)
+    return has_region_role(user, DASHBOARD_ROLES)
 
 
 def can_see_totals(user: Any, county: Region | None) -> bool:
@@ -45,6 +41,4 @@ def record_scope(user: Any, model: Any) -> ColumnElement[bool]:
 
 
 def can_set_targets(user: Any) -> bool:
-    home = scope_region(user)
-    return Role.CITY_ADMIN in getattr(user, "roles", frozenset()) and home is not None \
-        and home.level == RegionLevel.CITY
+    return is_city_admin(user)

@@ -15,13 +15,16 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, true
 
-from app.core.access.roles import REGION_ROLES, TOWNSHIP_AND_ABOVE, Role
-from app.core.access.scope import region_in_scope, scope_region
-from app.regions.models import Region, RegionLevel, subtree_ids
-
-
-def _roles(user: Any) -> frozenset:
-    return frozenset(getattr(user, "roles", frozenset()))
+from app.core.access.roles import COUNTY_AND_ABOVE, TOWNSHIP_AND_ABOVE, Role
+from app.core.access.scope import (
+    has_region_role,
+    has_role,
+    record_in_region,
+    region_column_scope,
+    region_in_scope,
+    scope_region,
+)
+from app.regions.models import Region, RegionLevel
 
 
 def import_home(user: Any) -> Region | None:
@@ -32,26 +35,26 @@ def import_home(user: Any) -> Region | None:
 def region_row_in_scope(home: Region | None, row: Any) -> bool:
     """Is a region-owned row (a person, or a village row with `id`, `township_id`, `county_id`)
     inside `home`'s subtree? For bulk checks without loading Region objects."""
-    if home is None:
-        return False
-    if home.level == RegionLevel.CITY:
-        return True
-    if home.level == RegionLevel.COUNTY:
-        return row.county_id == home.id
-    if home.level == RegionLevel.TOWNSHIP:
-        return row.township_id == home.id
-    village_id = getattr(row, "village_id", None)
-    return (village_id if village_id is not None else row.id) == home.id
+    if home is not None and home.level == RegionLevel.VILLAGE and getattr(row, "village_id", None) is None:
+        return row.id == home.id  # a village row: its own id
+    return record_in_region(row, home)
 
 
 def can_import_persons(user: Any) -> bool:
-    return bool(_roles(user) & TOWNSHIP_AND_ABOVE) and scope_region(user) is not None
+    return has_region_role(user, TOWNSHIP_AND_ABOVE)
 
 
 def can_view_import(user: Any, batch: Any) -> bool:
     if batch.user_id == getattr(user, "id", None):
         return True
-    return bool(_roles(user) & TOWNSHIP_AND_ABOVE) and region_in_scope(user, batch.region)
+    return has_role(user, TOWNSHIP_AND_ABOVE) and region_in_scope(user, batch.region)
+
+
+def load_import(user: Any, batch_id: int) -> Any:
+    from app.core.access.scope import load_or_404
+    from app.persons.models import PersonImport
+
+    return load_or_404(PersonImport, batch_id, user, can_view_import)
 
 
 def can_commit_import(user: Any, batch: Any) -> bool:
@@ -62,38 +65,29 @@ def imports_condition(user: Any) -> ColumnElement[bool]:
     """SQL condition: the import batches `user` may see."""
     from app.persons.models import PersonImport
 
-    home = scope_region(user)
     own = PersonImport.user_id == getattr(user, "id", None)
-    if home is None or not _roles(user) & TOWNSHIP_AND_ABOVE:
+    if not has_region_role(user, TOWNSHIP_AND_ABOVE):
         return own
-    if home.level == RegionLevel.CITY:
-        return true()
-    return or_(own, PersonImport.region_id.in_(subtree_ids(home)))
+    return or_(own, region_column_scope(user, PersonImport.region_id))
 
 
 def can_export_persons(user: Any) -> bool:
-    return bool(_roles(user) & REGION_ROLES) and scope_region(user) is not None
+    return has_region_role(user)
 
 
 def can_export_unmasked(user: Any) -> bool:
-    roles = _roles(user)
-    return (Role.COUNTY_OFFICER in roles or Role.CITY_ADMIN in roles) and scope_region(user) is not None
-
-
-def can_view_baselines(user: Any) -> bool:
-    return bool(_roles(user) & REGION_ROLES) and scope_region(user) is not None
+    return has_region_role(user, COUNTY_AND_ABOVE)
 
 
 def can_enter_baseline(user: Any, county: Region) -> bool:
     """A county officer for their own county (DOMAIN.md §1: the county's baseline figures)."""
     home = scope_region(user)
-    return (Role.COUNTY_OFFICER in _roles(user) and home is not None and county.level == RegionLevel.COUNTY
+    return (has_role(user, Role.COUNTY_OFFICER) and home is not None and county.level == RegionLevel.COUNTY
             and home.contains(county))
 
 
 def can_compute_baselines(user: Any) -> bool:
-    roles = _roles(user)
-    return (Role.COUNTY_OFFICER in roles or Role.CITY_ADMIN in roles) and scope_region(user) is not None
+    return has_region_role(user, COUNTY_AND_ABOVE)
 
 
 def baseline_counties_condition(user: Any, column: Any) -> ColumnElement[bool]:

@@ -3,9 +3,9 @@
 Visibility
 - Region roles see the people whose household village lies in the subtree of their home region.
 - `visible_persons_condition(user)` is THE list/search filter; `can_view_person(user, person)`
-  the same rule for one loaded record. Both consult `VISIBILITY_EXTENSIONS`: the cases domain
-  registers there "the specialist and mentor assigned to a case see its person" (and decides,
-  with `person_fields_for`, which fields they get) without touching this module's callers.
+  the same rule for one loaded record; `load_person(user, id)` the one loader (pages and API).
+  Specialists and mentors reach a person only through the case assigned to them (the case
+  page's person summary, `app.cases.present`), never through the person library.
 
 Actions (each also requires the record to be visible)
 - register (create) a person in a village: any region role whose subtree holds the village
@@ -18,95 +18,63 @@ Actions (each also requires the record to be visible)
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement
 
-from app.core.access.roles import COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE
-from app.core.access.scope import region_in_scope, region_scope, scope_region
+from app.core.access.roles import COUNTY_AND_ABOVE, TOWNSHIP_AND_ABOVE
+from app.core.access.scope import has_region_role, load_or_404, record_in_scope, region_in_scope, region_scope
 from app.regions.models import Region, RegionLevel
-
-# Extra visibility rules added by later domains: (sql_condition(user), predicate(user, person)).
-VISIBILITY_EXTENSIONS: list[tuple[Callable[[Any], ColumnElement[bool]], Callable[[Any, Any], bool]]] = []
-
-# Field groups a viewer may see. Region roles in scope see everything except the full ID and
-# phone (which need the audited reveal); extensions may grant a reduced set.
-ALL_FIELDS = "all"
-
-
-def register_visibility(condition: Callable[[Any], ColumnElement[bool]],
-                        predicate: Callable[[Any, Any], bool]) -> None:
-    """Let another domain widen who sees a person (e.g. the assigned specialist of a case)."""
-    if all(c is not condition for c, _ in VISIBILITY_EXTENSIONS):
-        VISIBILITY_EXTENSIONS.append((condition, predicate))
-
-
-def _has_region_role(user: Any, roles=REGION_ROLES) -> bool:
-    return bool(getattr(user, "roles", frozenset()) & roles) and scope_region(user) is not None
-
-
-def _in_region_scope(user: Any, person: Any) -> bool:
-    home = scope_region(user)
-    if home is None:
-        return False
-    if home.level == RegionLevel.CITY:
-        return True
-    column = {RegionLevel.COUNTY: person.county_id, RegionLevel.TOWNSHIP: person.township_id,
-              RegionLevel.VILLAGE: person.village_id}[home.level]
-    return column == home.id
 
 
 def visible_persons_condition(user: Any) -> ColumnElement[bool]:
     """SQL condition: the people `user` may see (lists, searches, lookups)."""
     from app.persons.models import Person
 
-    conditions = [region_scope(user, Person)] + [condition(user) for condition, _ in VISIBILITY_EXTENSIONS]
-    return conditions[0] if len(conditions) == 1 else or_(*conditions)
+    return region_scope(user, Person)
 
 
 def can_view_person(user: Any, person: Any) -> bool:
-    if _in_region_scope(user, person):
-        return True
-    return any(predicate(user, person) for _, predicate in VISIBILITY_EXTENSIONS)
+    return record_in_scope(user, person)
 
 
-def person_fields_for(user: Any, person: Any) -> str:
-    """Which fields of a visible person the user sees: ALL_FIELDS for region roles in scope.
-    (The cases domain narrows this for specialists and mentors.)"""
-    return ALL_FIELDS
+def load_person(user: Any, person_id: int) -> Any:
+    """The person `user` may see (404, audited, otherwise): pages and API alike."""
+    from app.persons.models import Person
+
+    return load_or_404(Person, person_id, user, can_view_person)
 
 
 def can_create_person(user: Any, village: Region | None = None) -> bool:
     """May register people at all (village None) or in `village`."""
-    if not _has_region_role(user):
+    if not has_region_role(user):
         return False
     return village is None or (village.level == RegionLevel.VILLAGE and region_in_scope(user, village))
 
 
 def can_edit_person(user: Any, person: Any) -> bool:
-    return _has_region_role(user) and _in_region_scope(user, person) and not person.is_archived
+    return record_in_scope(user, person) and not person.is_archived
 
 
 def can_reveal_id(user: Any, person: Any) -> bool:
-    return _has_region_role(user) and _in_region_scope(user, person)
+    return record_in_scope(user, person)
 
 
 def can_archive_person(user: Any, person: Any) -> bool:
-    return _has_region_role(user, TOWNSHIP_AND_ABOVE) and _in_region_scope(user, person)
+    return record_in_scope(user, person, TOWNSHIP_AND_ABOVE)
 
 
 def can_merge_persons(user: Any, survivor: Any, other: Any | None = None) -> bool:
-    if not (_has_region_role(user, COUNTY_AND_ABOVE) and _in_region_scope(user, survivor)):
+    if not (record_in_scope(user, survivor, COUNTY_AND_ABOVE)):
         return False
-    return other is None or _in_region_scope(user, other)
+    return other is None or record_in_scope(user, other)
 
 
 def can_move_person(user: Any, person: Any, village: Region | None = None) -> bool:
-    if not (_has_region_role(user, COUNTY_AND_ABOVE) and _in_region_scope(user, person)):
+    if not (record_in_scope(user, person, COUNTY_AND_ABOVE)):
         return False
     return village is None or (village.level == RegionLevel.VILLAGE and region_in_scope(user, village))
 
 
 def can_correct_id(user: Any, person: Any) -> bool:
-    return _has_region_role(user, COUNTY_AND_ABOVE) and _in_region_scope(user, person)
+    return record_in_scope(user, person, COUNTY_AND_ABOVE)

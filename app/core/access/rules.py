@@ -77,9 +77,6 @@ def register_external(endpoint: str, declared: Rule) -> None:
     EXTERNAL_RULES[endpoint] = declared
 
 
-STATIC_ENDPOINTS = ("static",)
-
-
 def is_static_endpoint(endpoint: str) -> bool:
     return endpoint == "static" or endpoint.endswith(".static")
 

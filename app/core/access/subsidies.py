@@ -20,19 +20,19 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
 
-from app.core.access.persons import _in_region_scope, can_view_person, visible_persons_condition
-from app.core.access.roles import REGION_ROLES, TOWNSHIP_AND_ABOVE, Role
-from app.core.access.scope import region_in_scope, region_scope, scope_region
+from app.core.access.persons import can_view_person, visible_persons_condition
+from app.core.access.roles import TOWNSHIP_AND_ABOVE, Role
+from app.core.access.scope import (
+    has_region_role,
+    has_role,
+    is_city_admin,
+    load_or_404,
+    record_in_scope,
+    region_in_scope,
+    region_scope,
+    scope_region,
+)
 from app.regions.models import Region, RegionLevel
-
-
-def _roles(user: Any) -> frozenset:
-    return frozenset(getattr(user, "roles", frozenset()))
-
-
-def _region_role(user: Any, roles=REGION_ROLES) -> bool:
-    return bool(_roles(user) & roles) and scope_region(user) is not None
-
 
 # ---------------------------------------------------------------------------------------------
 # Businesses
@@ -46,11 +46,18 @@ def visible_businesses_condition(user: Any) -> ColumnElement[bool]:
 
 
 def can_view_business(user: Any, business: Any) -> bool:
-    return (_region_role(user) and _in_region_scope(user, business)) or can_view_person(user, business.founder)
+    return record_in_scope(user, business) or can_view_person(user, business.founder)
+
+
+def load_business(user: Any, business_id: int) -> Any:
+    """The business `user` may see (404, audited, otherwise): pages and API alike."""
+    from app.businesses.models import Business
+
+    return load_or_404(Business, business_id, user, can_view_business)
 
 
 def can_create_business(user: Any, village: Region | None = None, founder: Any = None) -> bool:
-    if not _region_role(user):
+    if not has_region_role(user):
         return False
     if founder is not None and not can_view_person(user, founder):
         return False
@@ -58,7 +65,7 @@ def can_create_business(user: Any, village: Region | None = None, founder: Any =
 
 
 def can_edit_business(user: Any, business: Any) -> bool:
-    return _region_role(user) and _in_region_scope(user, business)
+    return record_in_scope(user, business)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -71,19 +78,23 @@ def visible_applications_condition(user: Any) -> ColumnElement[bool]:
 
 
 def can_view_application(user: Any, application: Any) -> bool:
-    return _region_role(user) and _in_region_scope(user, application)
+    return record_in_scope(user, application)
+
+
+def load_application(user: Any, application_id: int) -> Any:
+    """The application `user` may see (404, audited, otherwise): pages and API alike."""
+    from app.subsidies.models import Application
+
+    return load_or_404(Application, application_id, user, can_view_application)
 
 
 def can_submit_application(user: Any, person: Any, business: Any = None) -> bool:
     """The business's registered village (or, without one, the person's village) is in scope."""
-    if not _region_role(user, TOWNSHIP_AND_ABOVE):
-        return False
-    return _in_region_scope(user, business if business is not None else person)
+    return record_in_scope(user, business if business is not None else person, TOWNSHIP_AND_ABOVE)
 
 
 def can_review_application(user: Any, application: Any) -> bool:
-    return (_region_role(user, TOWNSHIP_AND_ABOVE) and _in_region_scope(user, application)
-            and application.submitted_by_id != user.id)
+    return record_in_scope(user, application, TOWNSHIP_AND_ABOVE) and application.submitted_by_id != user.id
 
 
 def decider_role(programme: Any) -> Role:
@@ -92,7 +103,7 @@ def decider_role(programme: Any) -> Role:
 
 def may_decide_role(user: Any, application: Any) -> bool:
     """The role test alone (403 otherwise): the programme's deciding role, in scope."""
-    return decider_role(application.programme) in _roles(user) and _in_region_scope(user, application)
+    return record_in_scope(user, application, {decider_role(application.programme)})
 
 
 def can_decide_application(user: Any, application: Any) -> bool:
@@ -104,19 +115,25 @@ def can_record_payment(user: Any, application: Any) -> bool:
 
 
 def can_view_loan(user: Any, loan: Any) -> bool:
-    return _region_role(user) and _in_region_scope(user, loan)
+    return record_in_scope(user, loan)
+
+
+def load_loan(user: Any, loan_id: int) -> Any:
+    from app.subsidies.models import Loan
+
+    return load_or_404(Loan, loan_id, user, can_view_loan)
 
 
 def can_edit_loan(user: Any, loan: Any | None = None) -> bool:
-    if not _region_role(user, TOWNSHIP_AND_ABOVE):
-        return False
-    return loan is None or _in_region_scope(user, loan)
+    if loan is None:
+        return has_region_role(user, TOWNSHIP_AND_ABOVE)
+    return record_in_scope(user, loan, TOWNSHIP_AND_ABOVE)
 
 
 def can_manage_programmes(user: Any) -> bool:
-    return Role.CITY_ADMIN in _roles(user) and _region_role(user)
+    return is_city_admin(user)
 
 
 def can_see_proactive(user: Any) -> bool:
     home = scope_region(user)
-    return _region_role(user, TOWNSHIP_AND_ABOVE) and home is not None and home.level != RegionLevel.VILLAGE
+    return has_role(user, TOWNSHIP_AND_ABOVE) and home is not None and home.level != RegionLevel.VILLAGE

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, false
 
 from app.core.access.roles import ALL_ROLES, Role
-from app.core.access.scope import is_city_wide, region_column_scope, region_in_scope, scope_region
-from app.regions.models import Region, RegionLevel
+from app.core.access.scope import has_region_role, is_city_admin, region_column_scope, region_in_scope
+from app.regions.models import Region
 
 GRANTS: dict[Role, frozenset[Role]] = {
     Role.CITY_ADMIN: ALL_ROLES,
@@ -42,7 +42,7 @@ def grantable_mentor_levels(actor: Any) -> frozenset[str]:
 
 
 def can_manage_users(actor: Any) -> bool:
-    return bool(actor.roles & MANAGER_ROLES) and scope_region(actor) is not None
+    return has_region_role(actor, MANAGER_ROLES)
 
 
 def can_grant(actor: Any, roles: set[Role] | frozenset[Role], region: Region | None,
@@ -57,17 +57,13 @@ def can_grant(actor: Any, roles: set[Role] | frozenset[Role], region: Region | N
     return region_in_scope(actor, region)
 
 
-def _is_city_admin(actor: Any) -> bool:
-    return Role.CITY_ADMIN in actor.roles and is_city_wide(actor)
-
-
 def can_view_user(actor: Any, target: Any) -> bool:
     if actor.id == target.id:
         return True
     if not can_manage_users(actor):
         return False
     if target.region is None:
-        return _is_city_admin(actor)
+        return is_city_admin(actor)
     return region_in_scope(actor, target.region)
 
 
@@ -75,7 +71,7 @@ def can_manage_user(actor: Any, target: Any) -> bool:
     """Edit, reset the password of, deactivate or reactivate `target` (never oneself)."""
     if actor.id == target.id or not can_view_user(actor, target):
         return False
-    if _is_city_admin(actor):
+    if is_city_admin(actor):
         return True
     level = target.mentor_profile.level.value if target.mentor_profile else None
     return bool(target.roles) and can_grant(actor, target.roles, target.region, level)
@@ -85,7 +81,4 @@ def visible_users_condition(actor: Any, user_model: Any) -> ColumnElement[bool]:
     """Users an account manager may list: those whose home region lies in their subtree."""
     if not can_manage_users(actor):
         return false()
-    home = scope_region(actor)
-    if home.level == RegionLevel.CITY:
-        return true()
     return region_column_scope(actor, user_model.region_id)

@@ -1,7 +1,7 @@
 """labels: the seeded rule versions' note names its source in Chinese
 
-Revision ID: 0007_labels_seed_note
-Revises: 0006_dashboard
+Revision ID: 0008_labels_seed_note
+Revises: 0007_queues_assignment_seen
 Create Date: 2026-12-07
 
 The first rule version of each seeded programme was saved with the note "默认参数（DOMAIN.md §6）",
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_labels_seed_note'
-down_revision = '0006_dashboard'
+revision = '0008_labels_seed_note'
+down_revision = '0007_queues_assignment_seen'
 branch_labels = None
 depends_on = None
 
