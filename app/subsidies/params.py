@@ -26,16 +26,17 @@ class Parameter:
 
     @property
     def title(self) -> str:
-        """Label with its unit: 补贴金额（元）."""
+        """Label with its unit: 补贴金额（元）; 最少带动就业人数（含本人，人）."""
+        if self.label.endswith("）"):
+            return f"{self.label[:-1]}，{self.unit}）"
         return f"{self.label}（{self.unit}）"
 
     def display(self, value: Any) -> str:
         """5,000 元 · 6 个月 · （略） when not set."""
         if value is None or value == "":
             return "（略）"
-        if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,} {self.unit}"
-        return f"{value} {self.unit}"
+        shown = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+        return f"{shown}{self.unit}" if self.unit == "%" else f"{shown} {self.unit}"
 
     def parse(self, raw: Any, errors: FieldErrorCollector) -> int | None:
         """A whole number within the bounds, or None when optional and empty; else an error
@@ -66,30 +67,20 @@ LOANS = "财金〔2020〕21号"
 
 PARAMETERS: dict[str, Parameter] = {p.key: p for p in [
     Parameter("amount", "补贴金额", "元", 0, 10_000_000, f"{SEED} 第七项", optional=True),
-    Parameter("min_operating_months", "正常经营月数（不少于）", "个月", 1, 120, f"{SEED} 第七项：正常经营 6 个月以上"),
-    Parameter("min_jobs", "带动就业人数（含本人，不少于）", "人", 1, 10_000,
+    Parameter("min_operating_months", "最少正常经营月数", "个月", 1, 120, f"{SEED} 第七项：正常经营 6 个月以上"),
+    Parameter("min_jobs", "最少带动就业人数（含本人）", "人", 1, 10_000,
               f"{SEED} 第七项：带动就业 2 人以上（含本人）"),
     Parameter("yearly_quota", "年度名额", "个", 0, 10_000, "市人社局年度名额（可调整）", optional=True),
-    Parameter("individual_cap", "个人贷款额度上限", "元", 0, 100_000_000, f"{LOANS}：个人创业担保贷款最高 20 万元"),
-    Parameter("small_micro_cap", "小微企业贷款额度上限", "元", 0, 100_000_000, f"{LOANS}：小微企业最高 300 万元"),
-    Parameter("partnership_uplift_pct", "合伙创业额度（占人数×个人上限）", "%", 100, 200,
+    Parameter("individual_cap", "个人贷款额度上限", "元", 0, 100_000_000, f"{LOANS}：个人创业担保贷款最高 20 万元（湖北现行 30 万元，由市级确定）"),
+    Parameter("small_micro_cap", "小微企业贷款额度上限", "元", 0, 100_000_000, f"{LOANS}：小微企业最高 300 万元（湖北现行最高 500 万元）"),
+    Parameter("partnership_uplift_pct", "合伙创业额度比例（人数×个人上限的百分比）", "%", 100, 200,
               f"{LOANS}：合伙创业可按人数适当提高，上浮不超过 10%"),
-    Parameter("individual_term_months", "个人贷款期限上限", "个月", 1, 120, f"{LOANS}：个人贷款期限最长 3 年"),
+    Parameter("individual_term_months", "个人贷款期限上限", "个月", 1, 120, f"{LOANS}：个人贷款期限最长 3 年，小微企业最长 2 年"),
     Parameter("enterprise_term_months", "小微企业贷款期限上限", "个月", 1, 120, f"{LOANS}：小微企业贷款期限最长 2 年"),
-    Parameter("borrower_discount_bp", "借款人承担利率（LPR 减）", "基点", 0, 1_000,
+    Parameter("borrower_discount_bp", "借款人承担利率低于 LPR", "基点", 0, 1_000,
               "借款人承担 LPR−150BP 以下部分，其余由财政贴息"),
-    Parameter("max_rate_over_lpr_bp", "贷款利率上浮上限（LPR 加）", "基点", 0, 1_000, "贷款利率不超过 LPR+50BP"),
+    Parameter("max_rate_over_lpr_bp", "贷款利率最多高于 LPR", "基点", 0, 1_000, "贷款利率不超过 LPR+50BP"),
 ]}
-
-
-def parameter(key: str) -> Parameter | None:
-    return PARAMETERS.get(key)
-
-
-def label_of(key: str) -> str:
-    """The Chinese title of a parameter key (the key itself is never shown)."""
-    found = PARAMETERS.get(key)
-    return found.title if found else "其他参数"
 
 
 def clause_of(key: str, sources: dict | None) -> str:
@@ -101,14 +92,3 @@ def rows(params: dict, sources: dict | None = None) -> list[tuple[Parameter, Any
     """`(parameter, value, clause)` for each key a version holds, in declaration order."""
     ordered = [p for p in PARAMETERS.values() if p.key in params]
     return [(p, params[p.key], clause_of(p.key, sources)) for p in ordered]
-
-
-def describe_change(before: dict | None, after: dict | None) -> list[str]:
-    """Audit text of a parameter change: 补贴金额（元）：5,000 元 → 6,000 元 (changed keys only)."""
-    before, after = before or {}, after or {}
-    out = []
-    for key in [k for k in PARAMETERS if k in before or k in after]:
-        if before.get(key) != after.get(key):
-            p = PARAMETERS[key]
-            out.append(f"{p.title}：{p.display(before.get(key))} → {p.display(after.get(key))}")
-    return out

@@ -17,6 +17,7 @@ from typing import Any
 from app.core.templating import date_cn
 from app.persons.models import PersonStatus
 from app.subsidies.models import LoanStatus
+from app.subsidies.params import clause_of
 
 PASSED, FAILED, MISSING = "passed", "failed", "missing"
 ELIGIBLE, INELIGIBLE, INCOMPLETE = "eligible", "ineligible", "incomplete"
@@ -305,7 +306,7 @@ def evaluate(criteria: list[str], facts: Facts, params: dict, sources: dict, *, 
     for code in criteria:
         crit = CRITERIA[code]
         result, actual, required, message, holds_from = crit.fn(facts, params)
-        clause = sources.get(crit.clause_param or "", "") or seed_clause
+        clause = (clause_of(crit.clause_param, sources) if crit.clause_param else "") or seed_clause
         results.append(CriterionResult(code, crit.label, result, actual, required, clause, message, holds_from))
     if any(r.result == FAILED for r in results):
         status = INELIGIBLE

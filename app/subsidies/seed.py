@@ -13,26 +13,25 @@ from sqlalchemy import select
 from app.businesses.models import DEFAULT_ENTERPRISE_KINDS, BusinessKind, BusinessKindSetting
 from app.extensions import db
 from app.subsidies.models import DeciderLevel, LprRate, Programme, ProgrammeKind, RuleVersion
+from app.subsidies.params import SEED, clause_of
 
-SEED = "宜昌市支持农民工等人员返乡创业工作方案"
 FIRST_EFFECTIVE = date(2020, 1, 1)
 # Shown on the programmes page as the first version's note (users read where the defaults come from).
 SEED_NOTE = "默认参数（市级工作方案）"
 
-# code, name, decider, one-time, needs business, criteria, seed clause, params, sources
+# code, name, decider, one-time, needs business, criteria, seed clause, params, and the clauses of
+# this programme's parameters where they differ from the declared ones (`params.PARAMETERS`).
 PROGRAMMES = [
     ("startup_once", "一次性创业补贴", DeciderLevel.COUNTY, True, True,
      ["returnee", "first_registration", "operating_months", "still_operating", "min_jobs", "not_granted"],
      f"{SEED} 第七项（一次性创业补贴）",
      {"amount": 5000, "min_operating_months": 6, "min_jobs": 2},
-     {"amount": "湖北省一次性创业补贴标准 5000 元（夷陵区自 2020 年起按 5000 元发放）",
-      "min_operating_months": f"{SEED} 第七项：正常经营 6 个月以上",
-      "min_jobs": f"{SEED} 第七项：带动就业 2 人以上（含本人）"}),
+     {"amount": "湖北省一次性创业补贴标准 5000 元（夷陵区自 2020 年起按 5000 元发放）"}),
     ("yangui_yichang", "雁归宜昌项目", DeciderLevel.CITY, True, True,
      ["returnee", "registered_in_city", "still_operating", "within_quota", "not_granted"],
      f"{SEED} 第七项（雁归宜昌项目）",
      {"amount": 50000, "yearly_quota": 20},
-     {"amount": f"{SEED} 第七项：每个项目 5 万元", "yearly_quota": "市人社局年度名额（可调整）"}),
+     {"amount": f"{SEED} 第七项：每个项目 5 万元"}),
     ("jingchu_guiyan", "荆楚归雁项目", DeciderLevel.CITY, True, True,
      ["returnee", "registered_in_city", "still_operating", "not_granted"],
      f"{SEED} 第七项（荆楚归雁项目，市级推荐至省级）",
@@ -43,15 +42,12 @@ PROGRAMMES = [
      f"{SEED}（创新金融支持）",
      {"individual_cap": 200_000, "small_micro_cap": 3_000_000, "partnership_uplift_pct": 110,
       "individual_term_months": 36, "enterprise_term_months": 24},
-     {"individual_cap": "财金〔2020〕21号：个人创业担保贷款最高 20 万元（湖北现行 30 万元，由市级确定）",
-      "small_micro_cap": "财金〔2020〕21号：小微企业最高 300 万元（湖北现行最高 500 万元）",
-      "partnership_uplift_pct": "财金〔2020〕21号：合伙创业可按人数适当提高，上浮不超过 10%",
-      "individual_term_months": "财金〔2020〕21号：个人贷款期限最长 3 年，小微企业最长 2 年"}),
+     {}),
     ("loan_interest", "创业担保贷款贴息", DeciderLevel.COUNTY, False, False,
      ["returnee", "loan_disbursed"],
      f"{SEED}（强化财政支持：贷款贴息）",
      {"borrower_discount_bp": 150, "max_rate_over_lpr_bp": 50},
-     {"borrower_discount_bp": "借款人承担 LPR−150BP 以下部分，其余由财政贴息"}),
+     {}),
 ]
 
 # What each default programme is (the pages and operations read the kind, never the code).
@@ -72,7 +68,7 @@ def seed() -> int:
     """Add missing programmes (with their first rule version), kind settings and LPR rows."""
     added = 0
     existing = {p.code: p for p in db.session.scalars(select(Programme))}
-    for order, (code, name, decider, one_time, needs_business, criteria, clause, params, sources) in enumerate(PROGRAMMES):
+    for order, (code, name, decider, one_time, needs_business, criteria, clause, params, own) in enumerate(PROGRAMMES):
         if code in existing:
             continue
         programme = Programme(code=code, name=name, kind=KINDS[code], decider_level=decider, is_one_time=one_time,
@@ -81,7 +77,8 @@ def seed() -> int:
         db.session.add(programme)
         db.session.flush()
         db.session.add(RuleVersion(programme_id=programme.id, version_no=1, effective_from=FIRST_EFFECTIVE,
-                                   params=params, sources=sources, note=SEED_NOTE))
+                                   params=params, sources={k: clause_of(k, own) for k in params},
+                                   note=SEED_NOTE))
         added += 1
     kinds = set(db.session.scalars(select(BusinessKindSetting.code)))
     for kind in BusinessKind:

@@ -73,7 +73,7 @@ def test_entries_written_before_parameters_were_recorded_one_by_one_still_read_i
         {"amount": 5000, "min_jobs": 2}, {"amount": 5000, "min_jobs": 3}]})
     db.session.flush()
     [view] = present([entry])
-    assert [(c.field, c.old, c.new) for c in view.changes] == [("带动就业人数（含本人，不少于）（人）", "2 人", "3 人")]
+    assert [(c.field, c.old, c.new) for c in view.changes] == [("最少带动就业人数（含本人，人）", "2 人", "3 人")]
 
 
 def test_values_are_shown_by_label_name_and_chinese_date(demo):

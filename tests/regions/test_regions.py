@@ -84,7 +84,9 @@ def test_move_page_and_audit(login_as, demo):
     response = city.post("/regions/420506103/move", data={"parent": ops.ZONE_CODE, "reason": "托管"})
     assert response.status_code == 302
     body = city.get("/regions/420506103").get_data(as_text=True)
-    assert "region_move" in body
+    # The history names the action and the field in Chinese (issue 12 §4), never the code.
+    assert "调整区划隶属" in body and "上级区划：" in body and "托管" in body
+    assert "region_move" not in body
 
 
 def test_options_stay_inside_scope(login_as, demo):

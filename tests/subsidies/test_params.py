@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.errors import FieldErrorCollector
-from app.subsidies.params import PARAMETERS, describe_change, label_of, rows
+from app.subsidies.params import PARAMETERS, rows
 from app.subsidies.rules import CRITERIA
 from app.subsidies.seed import PROGRAMMES
 
@@ -21,10 +21,10 @@ def test_every_seeded_parameter_and_criterion_parameter_is_declared():
 @pytest.mark.parametrize(("raw", "value", "message"), [
     ("6", 6, None),
     (" 12 ", 12, None),
-    ("0", None, "正常经营月数（不少于）（个月）应为 1 到 120 之间的整数，“0”超出范围。"),
-    ("x", None, "正常经营月数（不少于）（个月）应为 1 到 120 之间的整数。"),
-    ("", None, "请填写正常经营月数（不少于）（个月）。"),
-    (True, None, "正常经营月数（不少于）（个月）应为 1 到 120 之间的整数。"),
+    ("0", None, "最少正常经营月数（个月）应为 1 到 120 之间的整数，“0”超出范围。"),
+    ("x", None, "最少正常经营月数（个月）应为 1 到 120 之间的整数。"),
+    ("", None, "请填写最少正常经营月数（个月）。"),
+    (True, None, "最少正常经营月数（个月）应为 1 到 120 之间的整数。"),
 ])
 def test_parse_names_the_label_and_the_bounds(raw, value, message):
     errors = FieldErrorCollector()
@@ -46,7 +46,8 @@ def test_rows_follow_the_declaration_and_prefer_the_versions_clause():
         ("amount", 5000, "某文件"), ("min_jobs", 2, PARAMETERS["min_jobs"].clause)]
 
 
-def test_audit_text_names_changed_parameters_by_label():
-    assert describe_change({"amount": 5000, "min_jobs": 2}, {"amount": 6000, "min_jobs": 2}) == [
-        "补贴金额（元）：5,000 元 → 6,000 元"]
-    assert label_of("min_jobs") == "带动就业人数（含本人，不少于）（人）"
+def test_titles_carry_the_unit_and_values_read_with_it():
+    assert PARAMETERS["amount"].title == "补贴金额（元）"
+    assert PARAMETERS["min_jobs"].title == "最少带动就业人数（含本人，人）"
+    assert PARAMETERS["partnership_uplift_pct"].display(110) == "110%"
+    assert PARAMETERS["individual_cap"].display(200_000) == "200,000 元"

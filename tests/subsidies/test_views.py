@@ -219,7 +219,7 @@ def test_city_admin_adds_a_rule_version_on_the_programmes_page(login_as):
     response = city.get("/subsidies/programmes")
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page[page.find("<main"):][:800]
-    assert "新增参数版本" in page and "正常经营月数（不少于）（个月）" in page, page[page.find("<main"):][:1500]
+    assert "新增参数版本" in page and "最少正常经营月数（个月）" in page, page[page.find("<main"):][:1500]
     assert "补贴金额：5,000 元" in page and "第1版（现行）" in page and "默认参数（市级工作方案）" in page
     assert "amount =" not in page and "DOMAIN.md" not in page
     effective = (clock.today() + timedelta(days=30)).isoformat()
