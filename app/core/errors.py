@@ -191,7 +191,8 @@ def _html_error(status: int, message: str, incident: str | None = None):
     return render_template(template, status=status, message=message, incident=incident), status
 
 
-def _reset_transaction() -> None:
+def reset_transaction() -> None:
+    """Roll back the request's transaction, then write the audit rows queued for refused actions."""
     from app.core import audit
     from app.extensions import db
 
@@ -215,14 +216,14 @@ def _caused_by_database(error: BaseException | None) -> bool:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
     def handle_app_error(error: AppError):
-        _reset_transaction()
+        reset_transaction()
         if is_api_request():
             return _json_error(error.status, error.code, error.message, error.fields)
         return _html_error(error.status, error.message)
 
     @app.errorhandler(StaleDataError)
     def handle_stale(error: StaleDataError):
-        _reset_transaction()
+        reset_transaction()
         stale = StaleRecord()
         if is_api_request():
             return _json_error(stale.status, stale.code, stale.message)
@@ -232,7 +233,7 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http(error: HTTPException):
         status = error.code or 500
         if status >= 400:
-            _reset_transaction()
+            reset_transaction()
         message = HTTP_MESSAGES.get(status, error.description or "请求有误。")
         fields = None
         data = getattr(error, "data", None)
@@ -257,7 +258,7 @@ def register_error_handlers(app: Flask) -> None:
         else:
             log.exception("incident %s: unexpected error", incident)
         g.incident = incident
-        _reset_transaction()
+        reset_transaction()
         if is_api_request():
             return _json_error(500, "internal", f"系统内部错误，事件编号 {incident}。")
         return _html_error(500, HTTP_MESSAGES[500], incident)
