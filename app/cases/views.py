@@ -310,7 +310,7 @@ def new_log(case_id: int):
                         else "您无权为该档案填写走访记录。")
     form = _log_form(case, kind)
     done = submit_form(form, lambda: ops.add_log(current_user, case, _log_values(form, kind)),
-                       success="已保存记录。",
+                       success="已保存记录。", notice_at="timeline",
                        next_url=lambda _: url_for("cases.detail", case_id=case.id) + "#timeline")
     return done or render_template("cases/log_form.html", case=case, form=form, kind=kind, source=None,
                                    person=person_summary(current_user, case))
@@ -330,7 +330,7 @@ def revise_log(case_id: int, log_id: int):
         raise Conflict("该记录已不能修订（辅导记录只能在 24 小时内修订，且只修订最新版本）。")
     form = _log_form(case, log.kind.value, source=log)
     done = submit_form(form, lambda: ops.revise_log(current_user, log, _log_values(form, log.kind.value)),
-                       success="已保存修订，原记录保留在时间线中。",
+                       success="已保存修订，原记录保留在时间线中。", notice_at="timeline",
                        next_url=lambda _: url_for("cases.detail", case_id=case.id) + "#timeline")
     return done or render_template("cases/log_form.html", case=case, form=form, kind=log.kind.value, source=log,
                                    person=person_summary(current_user, case))

@@ -74,12 +74,14 @@ def int_or_none(value) -> int | None:
 # Finishing a POST
 
 
-def submit_form(form: FlaskForm, operation: Callable[[], Any], *, success: str | Callable[[Any], str],
+def submit_form(form: FlaskForm, operation: Callable[[], Any], *, success: str | Callable[[Any], str] | None,
                 next_url: Callable[[Any], str], aliases: dict[str, str] | None = None,
-                back_url: str | None = None) -> Response | None:
+                back_url: str | None = None, notice_at: str | None = None) -> Response | None:
     """The POST half of a form page (see the module text). `success` is a text or a function of the
     operation's result; `next_url(result)` is where a successful POST goes; `back_url` the GET of
-    this page that shows a failed POST again (default: the URL posted to)."""
+    this page that shows a failed POST again (default: the URL posted to). With `notice_at` (a
+    section of the next page that renders `section_messages`) the success text is shown there,
+    where the page lands, instead of at the top."""
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         restore(form)
         return None
@@ -99,10 +101,12 @@ def submit_form(form: FlaskForm, operation: Callable[[], Any], *, success: str |
     except KeepPage as kept:
         messages = [_message(None, "", kept.message)] if kept.message else []
         return _keep_and_return(messages, here, request.path, context=kept.context)
-    return finish(next_url(result), success(result) if callable(success) else success)
+    target = next_url(result)
+    return finish(target, success(result) if callable(success) else success,
+                  notice_key=f"{urlsplit(target).path}#{notice_at}" if notice_at else None)
 
 
-def submit_page(operation: Callable[[], Any], *, success: str | Callable[[Any], str],
+def submit_page(operation: Callable[[], Any], *, success: str | Callable[[Any], str] | None,
                 next_url: Callable[[Any], str], labels: Mapping[str, str]) -> Response | None:
     """`submit_form` for a hand-written form whose inputs are named and identified by field name
     (`labels` names them in messages). The template reads the kept values and messages from
