@@ -107,19 +107,22 @@ def submit_form(form: FlaskForm, operation: Callable[[], Any], *, success: str |
 
 
 def submit_page(operation: Callable[[], Any], *, success: str | Callable[[Any], str] | None,
-                next_url: Callable[[Any], str], labels: Mapping[str, str]) -> Response | None:
+                next_url: Callable[[Any], str], labels: Mapping[str, str],
+                back_url: str | None = None) -> Response | None:
     """`submit_form` for a hand-written form whose inputs are named and identified by field name
     (`labels` names them in messages). The template reads the kept values and messages from
     `section_state(None)`; chosen files come from `uploaded_files(name)` and are kept (staged)
-    when the POST does not go through."""
+    when the POST does not go through. `back_url` is the GET of this page (default: the URL posted
+    to), for pages that take their subject from the posted body."""
     if request.method != "POST":
         return None
+    here = back_url or request.full_path.rstrip("?")
     try:
         result = operation()
     except FieldErrors as error:
-        return _keep_and_return(_error_messages(error, None, None, labels), request.full_path.rstrip("?"), request.path)
+        return _keep_and_return(_error_messages(error, None, None, labels), here, request.path, keep_files=True)
     except Conflict as error:
-        return _keep_and_return([_message(None, "", error.message)], request.full_path.rstrip("?"), request.path)
+        return _keep_and_return([_message(None, "", error.message)], here, request.path, keep_files=True)
     return finish(next_url(result), success(result) if callable(success) else success)
 
 
@@ -262,10 +265,11 @@ def _error_messages(error: FieldErrors, form: FlaskForm | None, section: str | N
 
 
 def _keep_and_return(messages: list[dict[str, Any]], url: str, key: str | None,
-                     context: dict[str, Any] | None = None) -> Response:
+                     context: dict[str, Any] | None = None, keep_files: bool = False) -> Response:
     """Roll back, keep the POST's values and messages for `key` and send the browser (303) to the
     page that shows them: the history then holds only GETs, so Back never offers to resubmit.
-    Without a key the messages are flashed at the top of that page. Passwords are never kept."""
+    Without a key the messages are flashed at the top of that page. Passwords are never kept;
+    chosen files only where the page lists them again (`keep_files`, see core.staging)."""
     from app.core.errors import reset_transaction
 
     reset_transaction()
@@ -276,15 +280,18 @@ def _keep_and_return(messages: list[dict[str, Any]], url: str, key: str | None,
         return redirect(url, 303)
     values = [(name, value) for name, value in request.form.items(multi=True)
               if name not in SKIPPED_VALUES and "password" not in name]
-    values = _stage_files(values)
+    if keep_files:
+        values = _stage_files(values, refused={m["field"] for m in messages if m["field"]})
     submissions.save_draft(_user_id(), key, {"values": values, "messages": messages, "context": context})
     return redirect(url, 303)
 
 
-def _stage_files(values: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Keep the files chosen on a failed POST: a newly chosen file replaces the one kept before."""
+def _stage_files(values: list[tuple[str, str]], refused: set[str]) -> list[tuple[str, str]]:
+    """Keep the files chosen on a failed POST: a newly chosen file replaces the one kept before; a
+    file the operation refused (its input has a message) is not kept."""
     user_id = _user_id()
-    chosen = [(name, storage) for name, storage in request.files.items(multi=True) if storage and storage.filename]
+    chosen = [(name, storage) for name, storage in request.files.items(multi=True)
+              if storage and storage.filename and name not in refused]
     renewed = {name for name, _ in chosen}
     kept = []
     for name, value in values:

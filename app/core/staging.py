@@ -1,7 +1,7 @@
 """Files chosen on a form that did not go through, kept for the next submit (staged uploads).
 
-A failed POST (`core.forms`) stages every chosen file under `instance/staging/<user id>/` with a
-random name; the page shown again lists them ("已选文件 …（已保留）") and carries a hidden
+A failed POST (`core.forms.submit_page`) stages every chosen file under
+`<UPLOAD_FOLDER>/staging/<user id>/` (instance/uploads/staging unless configured) with a random name; the page shown again lists them ("已选文件 …（已保留）") and carries a hidden
 `_staged` input `<field>:<key>` for each, and `core.forms.uploaded_files(field)` gives the next
 submit those files when no new file was chosen for the field. Staged files belong to the user who
 chose them (another user's key finds nothing), are deleted once used, and expire after a day.
@@ -37,7 +37,7 @@ class StagedFile:
 
 
 def _root() -> Path:
-    return Path(current_app.instance_path) / "staging"
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "staging"
 
 
 def _user_dir(user_id: int | None) -> Path:

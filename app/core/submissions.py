@@ -97,7 +97,7 @@ def save_draft(user_id: int | None, form_key: str, data: dict) -> None:
     from app.core import crypto
 
     key = secrets.token_urlsafe(24)
-    payload = crypto.ring().encrypt(json.dumps(data, ensure_ascii=False), _DRAFT_PURPOSE)
+    payload = crypto.ring().encrypt(json.dumps(data), _DRAFT_PURPOSE)  # ASCII: any text, even a lone surrogate
     db.session.add(FormDraft(key=key, user_id=user_id, payload=payload))
     db.session.commit()
     session[SESSION_DRAFT] = {"key": key, "form": form_key}

@@ -87,13 +87,18 @@ def application_new():
         application = ops.submit(current_user, programme, person, business, amount=request.form.get("amount"),
                                  note=request.form.get("note"))
         for kind, upload in uploads:
-            ops.add_attachment(current_user, application, kind, upload)
+            try:
+                ops.add_attachment(current_user, application, kind, upload)
+            except FieldErrors as error:  # name the input, so that its refused file is not kept
+                raise FieldErrors(fields={f"file_{kind}": [m for ms in error.fields.values() for m in ms]}) from None
         return application
 
     done = submit_page(submit_it, success="申请已提交。",
                        next_url=lambda a: url_for("subsidies.application_detail", application_id=a.id),
                        labels={"amount": "申请金额（元）", "note": "备注",
-                               **{f"file_{kind.value}": label for kind, label in ATTACHMENT_LABELS.items()}})
+                               **{f"file_{kind.value}": label for kind, label in ATTACHMENT_LABELS.items()}},
+                       back_url=url_for("subsidies.application_new", programme=programme.code,
+                                        **({"business_id": business.id} if business else {"person_id": person.id})))
     return done or render_template("subsidies/application_new.html", programme=programme, person=person,
                                    business=business, check=check, state=section_state(None), kinds=ATTACHMENT_LABELS)
 
@@ -365,7 +370,9 @@ def loan_new():
 
     done = submit_page(register, success="担保贷款已登记，创业担保贷款申请已提交。",
                        next_url=lambda a: url_for("subsidies.application_detail", application_id=a.id),
-                       labels=LOAN_LABELS)
+                       labels=LOAN_LABELS,
+                       back_url=url_for("subsidies.loan_new", person_id=person.id,
+                                        **({"business_id": business.id} if business else {})))
     return done or render_template("subsidies/loan_new.html", person=person, business=business,
                                    state=section_state(None), today=clock.today())
 

@@ -20,8 +20,12 @@ from tests.subsidies.samples import PNG
 pytestmark = pytest.mark.usefixtures("programmes")
 
 
-def test_files_chosen_on_a_failed_application_are_kept_for_the_next_submit(app, demo, login_as, tmp_path):
+@pytest.fixture(autouse=True)
+def uploads(app, tmp_path):
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+
+
+def test_files_chosen_on_a_failed_application_are_kept_for_the_next_submit(app, demo, login_as):
     business = create_business()
     client = login_as("demo_township")
     url = f"/subsidies/applications/new?programme=startup_once&business_id={business.id}"
@@ -33,7 +37,7 @@ def test_files_chosen_on_a_failed_application_are_kept_for_the_next_submit(app, 
     assert "已选文件 营业执照.png（已保留" in page
     reference = re.search(r'name="_staged" value="([^"]+)"', page).group(1)
     assert 'value="-5"' in page and "第一次" in page
-    folder = Path(app.instance_path) / "staging" / str(user("demo_township").id)
+    folder = Path(app.config["UPLOAD_FOLDER"]) / "staging" / str(user("demo_township").id)
     assert len(list(folder.glob("*.bin"))) == 1
     # Someone else cannot use the reference.
     assert staging.find(user("demo_county").id, reference) is None
@@ -49,7 +53,7 @@ def test_files_chosen_on_a_failed_application_are_kept_for_the_next_submit(app, 
 
 def test_staged_files_expire(app, demo):
     kept = staging.stage(1, "file_license", "a.png", PNG)
-    path = Path(app.instance_path) / "staging" / "1" / f"{kept.key}.bin"
+    path = Path(app.config["UPLOAD_FOLDER"]) / "staging" / "1" / f"{kept.key}.bin"
     old = time.time() - staging.LIFETIME_SECONDS - 10
     os.utime(path, (old, old))
     os.utime(path.with_suffix(".json"), (old, old))
