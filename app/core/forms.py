@@ -155,7 +155,7 @@ def submit_action(operation: Callable[[], Any], *, success: str | Callable[[Any]
     try:
         result = operation()
     except FieldErrors as error:
-        return failed(_error_messages(error, form, section, {**(labels or {})}))
+        return failed(_error_messages(error, form, section, labels))
     except Conflict as error:
         return failed([_message(None, "", error.message)])
     target = next_url(result) if callable(next_url) else next_url
@@ -198,10 +198,12 @@ def replay_guard() -> Response | None:
     if request.method != "POST" or is_api_request() or request.headers.get("Authorization"):
         return None
     token = submissions.submitted_token()
-    if token is None:
-        return None
-    found = submissions.find_submission(token)
+    found = _earlier_submission(token) if token is not None else None
     return _replayed(found) if found is not None else None
+
+
+def _earlier_submission(token: str) -> submissions.FormSubmission | None:
+    return submissions.find_submission(token)
 
 
 def _replayed(found: submissions.FormSubmission) -> Response:

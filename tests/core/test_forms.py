@@ -82,6 +82,23 @@ def test_a_replayed_visit_log_is_saved_once_and_answers_with_the_first_result(de
     assert visits(case.id) == 2
 
 
+def test_a_duplicate_that_passed_the_check_is_rolled_back_by_the_unique_token(demo, login_as, monkeypatch):
+    """Two copies that both pass the early check (they arrived together): the second one's write is
+    undone when its token cannot be inserted, and it is answered with the first result."""
+    from app.core import forms
+
+    monkeypatch.setattr(forms, "_earlier_submission", lambda token: None)
+    case = create_case(specialist="demo_specialist", mentor="demo_mentor")
+    client = login_as("demo_village")
+    token = once_token(client, f"/cases/{case.id}/logs/new?kind=visit")
+    first = client.post(f"/cases/{case.id}/logs/new?kind=visit", data=visit_data(token))
+    second = client.post(f"/cases/{case.id}/logs/new?kind=visit", data=visit_data(token, content="第二份"))
+    assert (first.status_code, second.status_code) == (302, 303)
+    assert second.location == first.location
+    assert visits(case.id) == 1
+    assert db.session.scalar(select(func.count()).select_from(submissions.FormSubmission)) == 1
+
+
 def test_a_token_used_by_someone_else_is_not_followed(demo, login_as):
     case = create_case(specialist="demo_specialist", mentor="demo_mentor")
     village = login_as("demo_village")
