@@ -1,22 +1,23 @@
-"""The one way to finish a form POST (Post/Redirect/Get).
+"""The one way to finish a form POST (Post/Redirect/Get); docs/forms.md tells the whole story.
 
-Two helpers; no view commits, flashes or redirects at the end of a POST by itself:
+No view commits, flashes or redirects at the end of a POST by itself; it calls one of:
 
 - `submit_form(form, operation, …)` for a form page whose GET and POST share a URL: validate →
-  run `operation()` → commit once → flash → redirect. On failure (the form does not validate, or the
-  operation raises `FieldErrors`) roll back, keep the typed values and the messages (`FormDraft`)
-  and answer 303 to the same page, whose GET shows them again: the error summary at the top links
-  to each field and the first invalid field gets the focus (app.js). On a GET it puts a kept draft
-  back into the form. Returns the response to send, or None when the page should be rendered.
+  run `operation()` → commit once → flash → redirect. On failure (the form does not validate, the
+  operation raises `FieldErrors` or a `Conflict`) roll back, keep the typed values and the messages
+  (`FormDraft`) and answer 303 to the same page, whose GET shows them again: the error summary at
+  the top links to each field and the first invalid field gets the focus (app.js). On a GET it puts
+  a kept draft back into the form. Returns the response to send, or None: render the page.
+- `submit_page(operation, …)`, the same for a hand-written form (it also keeps chosen files).
 - `submit_action(operation, …, back_url=…, section=…)` for a button or small form embedded in a
   larger page (the case page's sections, the cards of the requests page). Its failure — including a
-  refused transition or a stale version (409) — returns to that page at `#section` with the message
+  refused transition or a stale version — returns to that page at `#section` with the message
   inside the section (`section_messages` macro), never to a bare error page; its success message
-  is shown beside the section it jumps to when the result is that page.
+  is shown inside the section it jumps to.
 
-Both claim the page's one-time token (`core.submissions`) in the same transaction, so a replayed
-POST is answered by `replay_guard` (or by the unique token when two arrive together) with a
-redirect to the first result instead of a second write.
+All of them claim the page's one-time token (`core.submissions`) in the same transaction, so a
+replayed POST is answered by `replay_guard` (or by the unique token when two arrive together) with
+a redirect to the first result instead of a second write.
 """
 from __future__ import annotations
 
@@ -135,8 +136,9 @@ def submit_action(operation: Callable[[], Any], *, success: str | Callable[[Any]
     `form`, when given, checks the input's shape first and names the fields in messages; `labels`
     names fields of hand-written inputs. A `FieldErrors` or `Conflict` from the operation returns to
     `back_url#section` with the messages in the section (`section_messages` macro; its summary
-    links to `#<section>-<field>`, or to `ids[field]`: the ids of the section's inputs). Without a section (a button
-    in the page header or the navigation) they are flashed at the top of `back_url`.
+    links to `#<section>-<field>`, or to `ids[field]`: the ids of the section's inputs). Without a
+    section (a button in the page header or the navigation) they are flashed at the top of
+    `back_url`.
 
     `success` is a text or a function of the result giving a text or `(text, flash category)`.
     When `next_url` ends in `#<section>` the text is shown inside that section, where the page
