@@ -78,6 +78,8 @@ def test_three_rapid_taps_on_save_leave_one_visit(live_server, phone_page, login
             page.mouse.click(x, y)
     expect(page.locator("#timeline")).to_contain_text("电话回访：网店订单正常")
     expect(page.locator("#timeline [data-section-notice]")).to_contain_text("已保存记录")
+    page.wait_for_function("() => window.scrollY > 0")
+    assert _in_viewport(page, "#timeline [data-section-notice]")  # beside the anchor, on screen
     submits = [s for s in page.evaluate("JSON.parse(sessionStorage.getItem('submits') || '[]')")
                if s["path"].endswith("/logs/new")]
     assert [s["sent"] for s in submits if s["sent"]] == [True]
