@@ -13,6 +13,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import func, select
 
 from app.cases import operations as case_ops
@@ -47,8 +48,15 @@ def _throttle(page: Page, latency_ms: int = 1500) -> None:
 
 
 def _in_viewport(page: Page, selector: str) -> bool:
-    return page.eval_on_selector(selector, """el => { const r = el.getBoundingClientRect();
-        return r.bottom > 0 && r.top < window.innerHeight && r.height > 0; }""")
+    """Whether the element is on screen once the page has settled (waits up to five seconds)."""
+    try:
+        page.wait_for_function("""(selector) => { const el = document.querySelector(selector);
+            const r = el && el.getBoundingClientRect();
+            return !!r && r.bottom > 0 && r.top < window.innerHeight && r.height > 0; }""",
+                               arg=selector, timeout=5000)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def test_three_rapid_taps_on_save_leave_one_visit(live_server, phone_page, login, page_log):

@@ -158,6 +158,22 @@
     el.scrollIntoView({ block: "center" });
   }
 
+  // Content above may still grow (a region picker builds its selects after fetching options):
+  // bring the element back into view until the user scrolls or types, for a few seconds.
+  function keepInView(el) {
+    if (!window.ResizeObserver) { return; }
+    var observer = new ResizeObserver(function () {
+      var box = el.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) { el.scrollIntoView({ block: "center" }); }
+    });
+    function stop() { observer.disconnect(); }
+    observer.observe(document.body);
+    ["wheel", "touchstart", "keydown", "mousedown"].forEach(function (name) {
+      window.addEventListener(name, stop, { once: true, passive: true });
+    });
+    window.setTimeout(stop, 3000);
+  }
+
   // After a failed submit: focus the first invalid field (the summary stays in view: it is sticky
   // inside its form or section); a summary without field links gets the focus itself.
   function showFirstProblem() {
@@ -167,14 +183,19 @@
       var field = link ? control(link.getAttribute("href").slice(1)) : null;
       if (field) {
         show(field);
+        keepInView(field);
       } else {
         summary.focus({ preventScroll: true });
         summary.scrollIntoView({ block: "center" });
+        keepInView(summary);
       }
       return;
     }
     var notice = document.querySelector("[data-section-notice]");
-    if (notice) { notice.scrollIntoView({ block: "center" }); }
+    if (notice) {
+      notice.scrollIntoView({ block: "center" });
+      keepInView(notice);
+    }
   }
 
   document.addEventListener("click", function (event) {
