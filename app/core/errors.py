@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, flash, g, jsonify, redirect, render_template, request
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -213,6 +214,14 @@ def _caused_by_database(error: BaseException | None) -> bool:
     return False
 
 
+def _same_site_referrer() -> str | None:
+    """The page a browser form was sent from, when it is a page of this site (path and query)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or not referrer.path.startswith("/") or referrer.path.startswith("//"):
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
     def handle_app_error(error: AppError):
@@ -243,6 +252,10 @@ def register_error_handlers(app: Flask) -> None:
                 message = "请求体不是有效的 JSON。"
         if error.__class__.__name__ == "CSRFError":
             message = "表单已过期或缺少安全校验码（CSRF），请刷新页面后重试。"
+            back = None if is_api_request() else _same_site_referrer()
+            if back is not None:  # a stale page's form: back to that page with the message
+                flash("表单已过期，未保存。页面已刷新，请重新填写后提交。", "danger")
+                return redirect(back, 303)
         if is_api_request():
             return _json_error(status, HTTP_CODES.get(status, "error"), message, fields)
         if status == 401:

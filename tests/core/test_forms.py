@@ -328,3 +328,20 @@ def test_a_case_stays_single_after_a_replayed_open(demo, login_as):
     assert first.status_code == 302 and again.status_code == 303
     assert again.location == first.location
     assert db.session.scalar(select(func.count()).select_from(Case).where(Case.person_id == person.id)) == 1
+
+
+def test_an_expired_form_returns_to_its_page_with_a_message(demo, login_as, csrf_on):
+    """A form whose CSRF token is stale (the session ended meanwhile) leads back to its page, not
+    to a bare 400 page; a request from elsewhere still gets the plain refusal."""
+    case = create_case(specialist="demo_specialist", mentor="demo_mentor")
+    client = login_as("demo_township")
+    page = f"http://localhost/cases/{case.id}?tab=1"
+    response = client.post(f"/cases/{case.id}/services", data={"service_type": "financing", "csrf_token": "old"},
+                           headers={"Referer": page})
+    assert response.status_code == 303
+    assert response.location == f"/cases/{case.id}?tab=1"
+    assert "表单已过期，未保存" in client.get(response.location).text
+    foreign = client.post(f"/cases/{case.id}/services", data={"service_type": "financing", "csrf_token": "old"},
+                          headers={"Referer": "http://example.org/cases/1"})
+    assert foreign.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(ServiceItem).where(ServiceItem.case_id == case.id)) == 0
