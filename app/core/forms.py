@@ -33,7 +33,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from app.core import staging, submissions
-from app.core.errors import Conflict, FieldErrors, StaleRecord, is_api_request
+from app.core.errors import Conflict, FieldErrors, StaleRecord, is_api_request, reset_transaction
 from app.extensions import db
 
 SKIPPED_VALUES = frozenset({"csrf_token", submissions.TOKEN_FIELD})
@@ -274,8 +274,6 @@ def _keep_and_return(messages: list[dict[str, Any]], url: str, key: str | None,
     page that shows them: the history then holds only GETs, so Back never offers to resubmit.
     Without a key the messages are flashed at the top of that page. Passwords are never kept;
     chosen files only where the page lists them again (`keep_files`, see core.staging)."""
-    from app.core.errors import reset_transaction
-
     reset_transaction()
     messages = messages or ([] if context else [_message(None, "", FieldErrors.default_message)])
     if key is None:
@@ -292,7 +290,7 @@ def _keep_and_return(messages: list[dict[str, Any]], url: str, key: str | None,
 
 def _stage_files(values: list[tuple[str, str]], refused: set[str]) -> list[tuple[str, str]]:
     """Keep the files chosen on a failed POST: a newly chosen file replaces the one kept before; a
-    file the operation refused (its input has a message) is not kept."""
+    file the operation refused (its input has a message), chosen now or kept before, is dropped."""
     user_id = _user_id()
     chosen = [(name, storage) for name, storage in request.files.items(multi=True)
               if storage and storage.filename and name not in refused]
@@ -303,7 +301,7 @@ def _stage_files(values: list[tuple[str, str]], refused: set[str]) -> list[tuple
             kept.append((name, value))
             continue
         found = staging.find(user_id, value)
-        if found is not None and found.field in renewed:
+        if found is not None and (found.field in renewed or found.field in refused):
             staging.discard(user_id, found)
         elif found is not None:
             kept.append((name, value))
