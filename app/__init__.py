@@ -123,7 +123,7 @@ def _init_domains(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
-    from app.core import audit
+    from app.core import audit, forms
     from app.core.access.guard import enforce
     from app.core.errors import register_error_handlers
     from app.core.security import apply_security_headers
@@ -138,6 +138,7 @@ def _register_hooks(app: Flask) -> None:
             g.pop(key, None)
 
     app.before_request(enforce)
+    forms.init_app(app)  # after `enforce`: a replayed POST is answered only once access is checked
     app.after_request(apply_security_headers)
     register_error_handlers(app)
     init_templating(app)

@@ -13,6 +13,7 @@ from app.cases.models import (  # noqa: F401
 )
 from app.codes.models import CodeItem  # noqa: F401
 from app.core.audit import AuditEntry  # noqa: F401
+from app.core.submissions import FormDraft, FormSubmission  # noqa: F401
 from app.dashboard.models import (  # noqa: F401
     BusinessMonthCount,
     TargetYear,

@@ -24,8 +24,8 @@ from app.core.access import public, rule, signed_in
 from app.core.access import users as user_access
 from app.core.access.roles import COUNTY_AND_ABOVE, Role
 from app.core.access.scope import load_or_404
-from app.core.errors import FieldErrors, Forbidden
-from app.core.forms import apply_field_errors, int_or_none
+from app.core.errors import Forbidden
+from app.core.forms import int_or_none, submit_action, submit_form
 from app.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -71,31 +71,28 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @signed_in(during_password_change=True)
 def logout():
-    ops.logout(current_user, session.get("sid"))
-    db.session.commit()
-    session.clear()
-    flash("您已安全退出。", "success")
-    return redirect(url_for("auth.login"))
+    def sign_out() -> None:
+        ops.logout(current_user, session.get("sid"))
+        session.clear()
+
+    return submit_action(sign_out, back_url=url_for("main.home"), section=None,
+                         next_url=url_for("auth.login"), success="您已安全退出。")
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @signed_in(during_password_change=True)
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            token = ops.change_password(current_user, form.current_password.data, form.new_password.data,
-                                        address=request.remote_addr, user_agent=request.headers.get("User-Agent"))
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            return render_template("auth/change_password.html", form=form), 422
-        db.session.commit()
+
+    def change() -> None:
+        token = ops.change_password(current_user, form.current_password.data, form.new_password.data,
+                                    address=request.remote_addr, user_agent=request.headers.get("User-Agent"))
         session.clear()
         session["sid"] = token
-        flash("密码已修改。其他设备上的登录已全部退出。", "success")
-        return redirect(url_for("main.home"))
-    status = 422 if form.errors else 200
-    return render_template("auth/change_password.html", form=form), status
+
+    done = submit_form(form, change, success="密码已修改。其他设备上的登录已全部退出。",
+                       next_url=lambda _: url_for("main.home"))
+    return done or render_template("auth/change_password.html", form=form)
 
 
 @bp.route("/profile")
@@ -111,25 +108,23 @@ def profile():
 @signed_in()
 def token_create():
     form = TokenForm()
-    if not form.validate_on_submit():
-        flash("；".join(e for errs in form.errors.values() for e in errs), "danger")
-        return redirect(url_for("auth.profile")), 303
-    token, secret = ops.create_token(current_user, form.name.data)
-    db.session.commit()
-    # Shown once on the next page, then gone from the session.
-    session["new_token"] = secret
-    flash("令牌已生成。请立即复制保存，离开本页后将无法再次查看。", "success")
-    return redirect(url_for("auth.profile"))
+
+    def create() -> None:
+        token, secret = ops.create_token(current_user, form.name.data)
+        session["new_token"] = secret  # shown once on the next page, then gone from the session
+
+    page = url_for("auth.profile")
+    return submit_action(create, form=form, back_url=page, section="tokens", next_url=page + "#tokens",
+                         success="令牌已生成。请立即复制保存，离开本页后将无法再次查看。")
 
 
 @bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
 @signed_in(sample="own_token")
 def token_revoke(token_id: int):
     token = load_or_404(ApiToken, token_id, current_user, lambda u, t: t.user_id == u.id)
-    ops.revoke_token(current_user, token)
-    db.session.commit()
-    flash("令牌已吊销。", "success")
-    return redirect(url_for("auth.profile"))
+    page = url_for("auth.profile")
+    return submit_action(lambda: ops.revoke_token(current_user, token), form=ConfirmForm(), back_url=page,
+                         section="tokens", next_url=page + "#tokens", success="令牌已吊销。")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,18 +186,11 @@ def users():
 def user_new():
     form = UserForm()
     _prepare(form)
-    if form.validate_on_submit():
-        try:
-            user = ops.create_user(current_user, _user_data(form, form.username.data or ""),
-                                   form.password.data or "")
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            return render_template("auth/user_form.html", form=form, user=None), 422
-        db.session.commit()
-        flash(f"已创建用户 {user.username}。请将初始密码当面告知本人，首次登录须修改。", "success")
-        return redirect(url_for("auth.user_detail", user_id=user.id))
-    status = 422 if form.errors else 200
-    return render_template("auth/user_form.html", form=form, user=None), status
+    done = submit_form(
+        form, lambda: ops.create_user(current_user, _user_data(form, form.username.data or ""), form.password.data or ""),
+        success=lambda user: f"已创建用户 {user.username}。请将初始密码当面告知本人，首次登录须修改。",
+        next_url=lambda user: url_for("auth.user_detail", user_id=user.id))
+    return done or render_template("auth/user_form.html", form=form, user=None)
 
 
 @bp.route("/users/<int:user_id>")
@@ -224,18 +212,11 @@ def user_edit(user_id: int):
         raise Forbidden("您无权修改该用户。")
     form = UserForm(obj=None if request.method == "POST" else _form_defaults(user))
     _prepare(form)
-    if form.validate_on_submit():
-        try:
-            ops.update_user(current_user, user, _user_data(form, user.username),
-                            expected_version=int_or_none(form.version.data))
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            return render_template("auth/user_form.html", form=form, user=user), 422
-        db.session.commit()
-        flash("已保存。", "success")
-        return redirect(url_for("auth.user_detail", user_id=user.id))
-    status = 422 if form.errors else 200
-    return render_template("auth/user_form.html", form=form, user=user), status
+    done = submit_form(
+        form, lambda: ops.update_user(current_user, user, _user_data(form, user.username),
+                                      expected_version=int_or_none(form.version.data)),
+        success="已保存。", next_url=lambda _: url_for("auth.user_detail", user_id=user.id))
+    return done or render_template("auth/user_form.html", form=form, user=user)
 
 
 class _Defaults:
@@ -262,15 +243,11 @@ def _form_defaults(user: User) -> _Defaults:
 def user_reset_password(user_id: int):
     user = _load_user(user_id)
     form = ResetPasswordForm()
-    try:
-        ops.reset_password(current_user, user, form.password.data or "", expected_version=int_or_none(form.version.data))
-    except FieldErrors as error:
-        db.session.rollback()
-        flash("重置失败：" + "；".join(m for ms in error.fields.values() for m in ms), "danger")
-        return redirect(url_for("auth.user_detail", user_id=user.id)), 303
-    db.session.commit()
-    flash(f"已重置 {user.username} 的密码；其所有登录已退出，下次登录须修改密码。", "success")
-    return redirect(url_for("auth.user_detail", user_id=user.id))
+    page = url_for("auth.user_detail", user_id=user.id)
+    return submit_action(lambda: ops.reset_password(current_user, user, form.password.data or "",
+                                                    expected_version=int_or_none(form.version.data)),
+                         form=form, back_url=page, section="reset-password", next_url=page,
+                         success=f"已重置 {user.username} 的密码；其所有登录已退出，下次登录须修改密码。")
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
@@ -283,28 +260,21 @@ def user_deactivate(user_id: int):
     if request.method == "GET":
         form.version.data = str(user.version)
     question = f"确定停用账户 {user.username}（{user.full_name}）？"
-    if form.validate_on_submit():
-        if not confirm.confirmed():
-            return confirm.ask(question, action="确定停用", danger=True,
-                               back=url_for("auth.user_detail", user_id=user.id))
-        try:
-            ops.deactivate_user(current_user, user, form.reason.data, expected_version=int_or_none(form.version.data))
-        except FieldErrors as error:
-            db.session.rollback()
-            apply_field_errors(form, error)
-            return render_template("auth/user_deactivate.html", user=user, form=form, question=question), 422
-        db.session.commit()
-        flash(f"已停用 {user.username}：其登录和令牌已失效，名下未结案件进入重新分派队列。", "success")
-        return redirect(url_for("auth.user_detail", user_id=user.id))
-    status = 422 if form.errors else 200
-    return render_template("auth/user_deactivate.html", user=user, form=form, question=question), status
+    if form.is_submitted() and not confirm.confirmed() and form.validate():
+        return confirm.ask(question, action="确定停用", danger=True, back=url_for("auth.user_detail", user_id=user.id))
+    done = submit_form(form, lambda: ops.deactivate_user(current_user, user, form.reason.data,
+                                                         expected_version=int_or_none(form.version.data)),
+                       success=f"已停用 {user.username}：其登录和令牌已失效，名下未结案件进入重新分派队列。",
+                       next_url=lambda _: url_for("auth.user_detail", user_id=user.id))
+    return done or render_template("auth/user_deactivate.html", user=user, form=form, question=question)
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
 @rule(MANAGERS, sample="managed_user")
 def user_reactivate(user_id: int):
     user = _load_user(user_id)
-    ops.reactivate_user(current_user, user, expected_version=int_or_none(ConfirmForm().version.data))
-    db.session.commit()
-    flash(f"已重新启用 {user.username}，其下次登录须修改密码。", "success")
-    return redirect(url_for("auth.user_detail", user_id=user.id))
+    page = url_for("auth.user_detail", user_id=user.id)
+    form = ConfirmForm()
+    return submit_action(lambda: ops.reactivate_user(current_user, user, expected_version=int_or_none(form.version.data)),
+                         form=form, back_url=page, section=None, next_url=page,
+                         success=f"已重新启用 {user.username}，其下次登录须修改密码。")

@@ -2,7 +2,7 @@
 each business programme, applications, the offer to move the founder's case to `founded`), edit."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -17,8 +17,7 @@ from app.core import audit
 from app.core.access import REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import subsidies as access
 from app.core.access.persons import can_view_person
-from app.core.errors import FieldErrors
-from app.core.forms import int_or_none, submit_form
+from app.core.forms import int_or_none, submit_action, submit_form
 from app.core.pagination import Sort, keyset_page
 from app.extensions import db
 from app.persons.models import Person
@@ -70,12 +69,10 @@ def new():
     if request.method == "GET" and founder is not None:
         form.founder_id.data = founder.id
         form.village_code.data = founder.village.code
-    done, status = submit_form(form, lambda: ops.create_business(current_user, form.values()),
-                               success="经营主体已登记。",
-                               next_url=lambda business: url_for("businesses.detail", business_id=business.id))
-    if done is not None:
-        return done
-    return render_template("businesses/form.html", form=form, business=None, founder=founder), status
+    done = submit_form(form, lambda: ops.create_business(current_user, form.values()),
+                       success="经营主体已登记。",
+                       next_url=lambda business: url_for("businesses.detail", business_id=business.id))
+    return done or render_template("businesses/form.html", form=form, business=None, founder=founder)
 
 
 @bp.route("/<int:business_id>/edit", methods=["GET", "POST"])
@@ -102,11 +99,9 @@ def edit(business_id: int):
         values.pop("founder_id")
         return ops.update_business(current_user, business, values, expected_version=int_or_none(form.version.data))
 
-    done, status = submit_form(form, save, success="已保存。",
-                               next_url=lambda _: url_for("businesses.detail", business_id=business.id))
-    if done is not None:
-        return done
-    return render_template("businesses/form.html", form=form, business=business, founder=business.founder), status
+    done = submit_form(form, save, success="已保存。",
+                       next_url=lambda _: url_for("businesses.detail", business_id=business.id))
+    return done or render_template("businesses/form.html", form=form, business=business, founder=business.founder)
 
 
 def checks_for(business: Business) -> list[tuple[Programme, object, Application | None]]:
@@ -146,12 +141,12 @@ def _is_enterprise(business: Business) -> bool:
 def case_founded(business_id: int):
     """Move the founder's open case to `founded` (offered after registering a business)."""
     business = ops.load(current_user, business_id)
+    page = url_for("businesses.detail", business_id=business.id)
     form = ActionForm()
-    form.validate_on_submit()
-    integration.move_case_to_founded(current_user, business, expected_version=int_or_none(form.version.data))
-    db.session.commit()
-    flash("创办人的档案已转为“已创业”（跟踪服务一年）。", "success")
-    return redirect(url_for("businesses.detail", business_id=business.id))
+    return submit_action(lambda: integration.move_case_to_founded(current_user, business,
+                                                                  expected_version=int_or_none(form.version.data)),
+                         form=form, back_url=page, section="founded", next_url=page + "#founded",
+                         success="创办人的档案已转为“已创业”（跟踪服务一年）。")
 
 
 @bp.route("/<int:business_id>/collect/<string:programme>", methods=["POST"])
@@ -164,28 +159,25 @@ def collect(business_id: int, programme: str):
         from app.core.errors import NotFound
 
         raise NotFound()
-    items = integration.collect_missing_data(current_user, found, business.founder, business)
-    db.session.commit()
-    if not items:
-        flash("没有缺少的数据。", "info")
-    elif any(i.service_item_id for i in items):
-        flash(f"已在创办人的档案中生成 {len(items)} 项补充材料任务（已有的不重复生成）。", "success")
-    else:
-        flash("创办人尚未建档：缺少的数据已列入主动服务清单，请先建档或直接补充。", "warning")
-    return redirect(url_for("businesses.detail", business_id=business.id))
+
+    def outcome(items) -> tuple[str, str]:
+        if not items:
+            return "没有缺少的数据。", "info"
+        if any(i.service_item_id for i in items):
+            return f"已在创办人的档案中生成 {len(items)} 项补充材料任务（已有的不重复生成）。", "success"
+        return "创办人尚未建档：缺少的数据已列入主动服务清单，请先建档或直接补充。", "warning"
+
+    page = url_for("businesses.detail", business_id=business.id)
+    return submit_action(lambda: integration.collect_missing_data(current_user, found, business.founder, business),
+                         form=ActionForm(), back_url=page, section="eligibility", next_url=page + "#eligibility",
+                         success=outcome)
 
 
 @bp.route("/kinds", methods=["POST"])
 @rule({Role.CITY_ADMIN})
 def kinds():
     """Set which kinds count as 企业类主体 (data for the targets dashboard)."""
-    chosen = set(request.form.getlist("enterprise"))
-    try:
-        ops.set_enterprise_kinds(current_user, chosen)
-    except FieldErrors:
-        db.session.rollback()
-        flash("未保存：主体类型不正确。", "danger")
-        return redirect(url_for("businesses.index")), 303
-    db.session.commit()
-    flash("已保存企业类主体的范围。", "success")
-    return redirect(url_for("businesses.index"))
+    page = url_for("businesses.index")
+    return submit_action(lambda: ops.set_enterprise_kinds(current_user, set(request.form.getlist("enterprise"))),
+                         back_url=page, section="kinds", next_url=page + "#kinds", labels={"enterprise": "企业类主体"},
+                         success="已保存企业类主体的范围。")

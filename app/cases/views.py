@@ -3,9 +3,7 @@ the "1+1", services, timeline), assignment, visit logs and mentor notes, stage c
 items, the audited full phone for the assignees, the printable A4 case file and the catalogue."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -33,7 +31,7 @@ from app.core.access import cases as access
 from app.core.access import persons as person_access
 from app.core.access.scope import deny
 from app.core.errors import Conflict, FieldErrors, Forbidden, NotFound
-from app.core.forms import int_or_none, submit_form
+from app.core.forms import int_or_none, restore, submit_action, submit_form
 from app.extensions import db
 from app.persons.models import Person
 
@@ -80,22 +78,6 @@ def _load_person(person_id: int) -> Person:
 
 
 
-def _act(action: Callable[[], object], success: str | Callable[[], str], target: str):
-    """Run a one-button operation: commit and flash `success` (a text, or a function giving it
-    after the operation), or roll back and flash each field message; either way back to `target`
-    (the case page section the button sits in)."""
-    try:
-        action()
-    except FieldErrors as error:
-        db.session.rollback()
-        for messages in error.fields.values():
-            for message in messages:
-                flash(message, "danger")
-        return redirect(target)
-    db.session.commit()
-    flash(success() if callable(success) else success, "success")
-    return redirect(target)
-
 @bp.route("/")
 @rule(VIEWERS)
 def index():
@@ -134,12 +116,10 @@ def request_case(person_id: int):
         raise Forbidden()
     form = RequestForm()
     form.load_needs(ops.service_types())
-    done, status = submit_form(
+    done = submit_form(
         form, lambda: ops.request_case(current_user, person, {"reason": form.reason.data, "needs": form.needs.data}),
         success="已提交建档申请，等待乡镇服务站决定。", next_url=lambda _: url_for("persons.detail", person_id=person.id))
-    if done is not None:
-        return done
-    return render_template("cases/request_form.html", form=form, person=person), status
+    return done or render_template("cases/request_form.html", form=form, person=person)
 
 
 @bp.route("/requests/<int:request_id>/decide", methods=["POST"])
@@ -151,35 +131,36 @@ def decide(request_id: int):
     if not access.can_decide_request(current_user, req):
         raise deny("case_request", request_id, current_user)
     form = DecideForm()
-    if not form.validate_on_submit():
-        raise FieldErrors.single("decision", "请求无效，请刷新页面后重试。")
-    decision = form.decision.data
-    if decision not in ("open", "decline"):
-        raise FieldErrors.single("decision", "请选择建档或不予建档。")
-    if decision == "decline" and not confirm.confirmed():
+    if form.decision.data == "decline" and (form.reason.data or "").strip() and not confirm.confirmed() \
+            and form.validate_on_submit():
         return confirm.ask(decline_question(req), action="确定不予建档", danger=True, back=url_for("cases.requests"))
-    case = ops.decide_request(current_user, req, accept=decision == "open", reason=form.reason.data,
-                              expected_version=int_or_none(form.version.data))
-    db.session.commit()
-    if case is not None:
-        flash("已建档，请分配服务专员和创业导师。", "success")
-        return redirect(url_for("cases.assign", case_id=case.id))
-    flash("已不予建档，原因已记录。", "success")
-    return redirect(url_for("cases.requests"))
+
+    def decide_it() -> Case | None:
+        if form.decision.data not in ("open", "decline"):
+            raise FieldErrors.single("decision", "请选择建档或不予建档。")
+        return ops.decide_request(current_user, req, accept=form.decision.data == "open", reason=form.reason.data,
+                                  expected_version=int_or_none(form.version.data))
+
+    return submit_action(
+        decide_it, form=form, back_url=url_for("cases.requests"), section=f"request-{req.id}",
+        labels={"reason": "说明"},
+        success=lambda case: "已建档，请分配服务专员和创业导师。" if case is not None else "已不予建档，原因已记录。",
+        next_url=lambda case: url_for("cases.assign", case_id=case.id) if case is not None else url_for("cases.requests"))
 
 
 @bp.route("/open/<int:person_id>", methods=["POST"])
 @rule(TOWNSHIP_AND_ABOVE, sample="person")
 def open_case(person_id: int):
     person = _load_person(person_id)
-    ActionForm().validate_on_submit()
-    existing = ops.open_case_of(person.id)
-    if existing is not None:
-        raise Conflict("该人员已有在办的档案。")
-    case = ops.open_case(current_user, person)
-    db.session.commit()
-    flash("已建档，请分配服务专员和创业导师。", "success")
-    return redirect(url_for("cases.assign", case_id=case.id))
+
+    def open_it() -> Case:
+        if ops.open_case_of(person.id) is not None:
+            raise Conflict("该人员已有在办的档案。")
+        return ops.open_case(current_user, person)
+
+    return submit_action(open_it, form=ActionForm(), back_url=url_for("persons.detail", person_id=person.id),
+                         section="case", success="已建档，请分配服务专员和创业导师。",
+                         next_url=lambda case: url_for("cases.assign", case_id=case.id))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,6 +189,8 @@ def _render_case(case: Case, full_phone: str | None = None, status: int = 200):
     stage_form.stage.choices = [("", "请选择")] + [(s.value, s.label) for s in next_stages(case.stage)]
     service_form = ServiceForm()
     service_form.service_type.choices = [("", "请选择")] + [(t.code, t.label) for t in ops.service_types()]
+    restore(stage_form, section="stage")
+    restore(service_form, section="new-service")
     entries = timeline(case, current_user)
     return render_template(
         "cases/detail.html", case=case, person=person_summary(current_user, case, full_phone),
@@ -267,7 +250,7 @@ def assign(case_id: int):
     form.mentor.choices = [("", "（不变）")] + [(c.user.username, c.user.full_name) for c in mentors]
     if request.method == "GET":
         form.version.data = str(case.version)
-    done, status = submit_form(
+    done = submit_form(
         form, lambda: ops.assign(current_user, case, specialist=form.specialist.data or None,
                                  mentor=form.mentor.data or None, reason=form.reason.data,
                                  expected_version=int_or_none(form.version.data)),
@@ -278,7 +261,7 @@ def assign(case_id: int):
     from app.codes.models import CodeList
 
     return render_template("cases/assign.html", case=case, form=form, specialists=specialists, mentors=mentors,
-                           industries=codes.labels(CodeList.INDUSTRY)), status
+                           industries=codes.labels(CodeList.INDUSTRY))
 
 
 @bp.route("/<int:case_id>/stage", methods=["POST"])
@@ -288,19 +271,14 @@ def stage(case_id: int):
     if not access.can_change_stage(current_user, case):
         raise Forbidden()
     form = StageForm()
-    form.stage.choices = [(s.value, s.value) for s in next_stages(case.stage)]
-    if not form.validate_on_submit():
-        raise FieldErrors.single("stage", "请求无效，请刷新页面后重试。")
-    if form.stage.data == CaseStage.CLOSED.value and not confirm.confirmed():
-        return confirm.ask(close_question(case), action="确定结案", danger=True,
-                           back=url_for("cases.detail", case_id=case.id))
-
-    def action() -> None:
-        ops.change_stage(case, form.stage.data, current_user, form.reason.data,
-                         expected_version=int_or_none(form.version.data))
-
-    return _act(action, lambda: f"阶段已变更为「{case.stage.label}」。",
-                url_for("cases.detail", case_id=case.id))
+    form.stage.choices = [(s.value, s.label) for s in next_stages(case.stage)]
+    back = url_for("cases.detail", case_id=case.id)
+    if form.stage.data == CaseStage.CLOSED.value and not confirm.confirmed() and form.validate_on_submit():
+        return confirm.ask(close_question(case), action="确定结案", danger=True, back=back)
+    return submit_action(lambda: ops.change_stage(case, form.stage.data, current_user, form.reason.data,
+                                                  expected_version=int_or_none(form.version.data)),
+                         form=form, back_url=back, section="stage", next_url=back + "#stage",
+                         success=lambda _: f"阶段已变更为「{case.stage.label}」。")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,13 +319,11 @@ def new_log(case_id: int):
         raise Forbidden("只有指派的创业导师可以填写辅导记录。" if kind == "mentor_note"
                         else "您无权为该档案填写走访记录。")
     form = _log_form(case, kind)
-    done, status = submit_form(form, lambda: ops.add_log(current_user, case, _log_values(form, kind)),
-                               success="已保存记录。",
-                               next_url=lambda _: url_for("cases.detail", case_id=case.id) + "#timeline")
-    if done is not None:
-        return done
-    return render_template("cases/log_form.html", case=case, form=form, kind=kind, source=None,
-                           person=person_summary(current_user, case)), status
+    done = submit_form(form, lambda: ops.add_log(current_user, case, _log_values(form, kind)),
+                       success="已保存记录。", notice_at="timeline",
+                       next_url=lambda _: url_for("cases.detail", case_id=case.id) + "#timeline")
+    return done or render_template("cases/log_form.html", case=case, form=form, kind=kind, source=None,
+                                   person=person_summary(current_user, case))
 
 
 @bp.route("/<int:case_id>/logs/<int:log_id>/revise", methods=["GET", "POST"])
@@ -363,13 +339,11 @@ def revise_log(case_id: int, log_id: int):
     if not ops.can_revise(current_user, log):
         raise Conflict("该记录已不能修订（辅导记录只能在 24 小时内修订，且只修订最新版本）。")
     form = _log_form(case, log.kind.value, source=log)
-    done, status = submit_form(form, lambda: ops.revise_log(current_user, log, _log_values(form, log.kind.value)),
-                               success="已保存修订，原记录保留在时间线中。",
-                               next_url=lambda _: url_for("cases.detail", case_id=case.id) + "#timeline")
-    if done is not None:
-        return done
-    return render_template("cases/log_form.html", case=case, form=form, kind=log.kind.value, source=log,
-                           person=person_summary(current_user, case)), status
+    done = submit_form(form, lambda: ops.revise_log(current_user, log, _log_values(form, log.kind.value)),
+                       success="已保存修订，原记录保留在时间线中。", notice_at="timeline",
+                       next_url=lambda _: url_for("cases.detail", case_id=case.id) + "#timeline")
+    return done or render_template("cases/log_form.html", case=case, form=form, kind=log.kind.value, source=log,
+                                   person=person_summary(current_user, case))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,15 +355,14 @@ def revise_log(case_id: int, log_id: int):
 def add_service(case_id: int):
     case = _load(case_id)
     form = ServiceForm()
-    if not form.validate_on_submit():
-        raise FieldErrors.single("service_type", "请求无效，请刷新页面后重试。")
-
-    def action() -> None:
-        ops.add_service_item(current_user, case, {"service_type": form.service_type.data, "title": form.title.data,
-                                                  "responsible_unit": form.responsible_unit.data,
-                                                  "due_on": form.due_on.data})
-
-    return _act(action, "已新增服务事项。", url_for("cases.detail", case_id=case.id) + "#services")
+    form.service_type.choices = [("", "请选择")] + [(t.code, t.label) for t in ops.service_types()]
+    back = url_for("cases.detail", case_id=case.id)
+    return submit_action(
+        lambda: ops.add_service_item(current_user, case, {
+            "service_type": form.service_type.data, "title": form.title.data,
+            "responsible_unit": form.responsible_unit.data, "due_on": form.due_on.data}),
+        form=form, back_url=back, section="new-service", next_url=back + "#new-service",
+        success="已新增服务事项。")
 
 
 @bp.route("/<int:case_id>/services/<int:item_id>", methods=["POST"])
@@ -400,15 +373,13 @@ def update_service(case_id: int, item_id: int):
     if item is None or item.case_id != case.id:
         raise deny("service_item", item_id, current_user)
     form = ServiceUpdateForm()
-    if not form.validate_on_submit():
-        raise FieldErrors.single("status", "请求无效，请刷新页面后重试。")
-    values = {"status": form.status.data or None, "outcome": form.outcome.data,
-              "cannot_reason": form.cannot_reason.data}
-
-    def action() -> None:
-        ops.update_service_item(current_user, item, values, expected_version=int_or_none(form.version.data))
-
-    return _act(action, "已更新服务事项。", url_for("cases.detail", case_id=case.id) + "#services")
+    back = url_for("cases.detail", case_id=case.id)
+    return submit_action(
+        lambda: ops.update_service_item(current_user, item, {
+            "status": form.status.data or None, "outcome": form.outcome.data,
+            "cannot_reason": form.cannot_reason.data}, expected_version=int_or_none(form.version.data)),
+        form=form, back_url=back, section=f"item-{item.id}", next_url=back + f"#item-{item.id}",
+        success="已更新服务事项。")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,14 +392,14 @@ def catalogue():
     if not access.can_manage_catalogue(current_user):
         raise Forbidden()
     form = ServiceTypeForm()
-    done, status = submit_form(
+    done = submit_form(
         form, lambda: ops.create_service_type(current_user, {"code": form.code.data, "label": form.label.data,
                                                              "responsible_unit": form.responsible_unit.data}),
         success="已新增服务类型。", next_url=lambda _: url_for("cases.catalogue"))
     if done is not None:
         return done
     return render_template("cases/catalogue.html", form=form, types=ops.service_types(active_only=False),
-                           action_form=ActionForm()), status
+                           action_form=ActionForm())
 
 
 @bp.route("/catalogue/<string:code>/toggle", methods=["POST"])
@@ -439,10 +410,10 @@ def toggle_type(code: str):
     item = db.session.get(ServiceType, code[:32])
     if item is None:
         abort(404)
-    ActionForm().validate_on_submit()
-    ops.update_service_type(current_user, item, {"label": item.label, "responsible_unit": item.default_unit,
-                                                 "is_active": not item.is_active})
-    db.session.commit()
-    flash(f"已{'启用' if item.is_active else '停用'}「{item.label}」。", "success")
-    return redirect(url_for("cases.catalogue"))
+    return submit_action(
+        lambda: ops.update_service_type(current_user, item, {"label": item.label, "responsible_unit": item.default_unit,
+                                                             "is_active": not item.is_active}),
+        form=ActionForm(), back_url=url_for("cases.catalogue"), section="types",
+        next_url=url_for("cases.catalogue") + "#types",
+        success=lambda _: f"已{'启用' if item.is_active else '停用'}「{item.label}」。")
 

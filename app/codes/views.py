@@ -53,14 +53,12 @@ def index():
 def list_items(list_name: str):
     code_list = _list_or_404(list_name)
     form = NewItemForm()
-    done, status = submit_form(
+    done = submit_form(
         form, lambda: ops.create_item(current_user, code_list, form.code.data, form.label.data,
                                       form.sort_order.data or 100),
         success=lambda item: f"已新增 {item.label}。", next_url=lambda _: url_for("codes.list_items", list_name=list_name))
-    if done is not None:
-        return done
-    return render_template("codes/list.html", code_list=code_list, lists={c: c.label for c in CodeList}, form=form,
-                           items=ops.items(code_list, active_only=False)), status
+    return done or render_template("codes/list.html", code_list=code_list, lists={c: c.label for c in CodeList}, form=form,
+                                   items=ops.items(code_list, active_only=False))
 
 
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
@@ -71,11 +69,9 @@ def edit_item(item_id: int):
     form = EditItemForm(obj=item if editing else None)
     if editing:
         form.version.data = str(item.version)
-    done, status = submit_form(
+    done = submit_form(
         form, lambda: ops.update_item(current_user, item, label=form.label.data, sort_order=form.sort_order.data or 0,
                                       is_active=form.is_active.data, expected_version=int_or_none(form.version.data)),
         success="已保存。", next_url=lambda _: url_for("codes.list_items", list_name=item.list_name.value))
-    if done is not None:
-        return done
-    return render_template("codes/edit.html", item=item, form=form,
-                           history=audit.history("code_item", item.id)), status
+    return done or render_template("codes/edit.html", item=item, form=form,
+                                   history=audit.history("code_item", item.id))

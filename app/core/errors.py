@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, flash, g, jsonify, redirect, render_template, request
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -201,7 +202,8 @@ def _html_error(status: int, message: str, incident: str | None = None):
     return render_template(template, status=status, message=message, incident=incident), status
 
 
-def _reset_transaction() -> None:
+def reset_transaction() -> None:
+    """Roll back the request's transaction, then write the audit rows queued for refused actions."""
     from app.core import audit
     from app.extensions import db
 
@@ -222,17 +224,25 @@ def _caused_by_database(error: BaseException | None) -> bool:
     return False
 
 
+def _same_site_referrer() -> str | None:
+    """The page a browser form was sent from, when it is a page of this site (path and query)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or not referrer.path.startswith("/") or referrer.path.startswith("//"):
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
     def handle_app_error(error: AppError):
-        _reset_transaction()
+        reset_transaction()
         if is_api_request():
             return _json_error(error.status, error.code, error.message, error.fields)
         return _html_error(error.status, error.message)
 
     @app.errorhandler(StaleDataError)
     def handle_stale(error: StaleDataError):
-        _reset_transaction()
+        reset_transaction()
         stale = StaleRecord()
         if is_api_request():
             return _json_error(stale.status, stale.code, stale.message)
@@ -242,7 +252,7 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http(error: HTTPException):
         status = error.code or 500
         if status >= 400:
-            _reset_transaction()
+            reset_transaction()
         message = HTTP_MESSAGES.get(status, error.description or "请求有误。")
         fields = None
         data = getattr(error, "data", None)
@@ -252,6 +262,10 @@ def register_error_handlers(app: Flask) -> None:
                 message = "请求体不是有效的 JSON。"
         if error.__class__.__name__ == "CSRFError":
             message = "表单已过期或缺少安全校验码（CSRF），请刷新页面后重试。"
+            back = None if is_api_request() else _same_site_referrer()
+            if back is not None:  # a stale page's form: back to that page with the message
+                flash("表单已过期，未保存。页面已刷新，请重新填写后提交。", "danger")
+                return redirect(back, 303)
         if is_api_request():
             return _json_error(status, HTTP_CODES.get(status, "error"), message, fields)
         if status == 401:
@@ -267,7 +281,7 @@ def register_error_handlers(app: Flask) -> None:
         else:
             log.exception("incident %s: unexpected error", incident)
         g.incident = incident
-        _reset_transaction()
+        reset_transaction()
         if is_api_request():
             return _json_error(500, "internal", f"系统内部错误，事件编号 {incident}。")
         return _html_error(500, HTTP_MESSAGES[500], incident)

@@ -11,7 +11,7 @@ from app.core.access import rule
 from app.core.access.roles import Role
 from app.core.access.scope import deny
 from app.core.errors import VERSION_NEW, FieldErrors, Forbidden, NotFound
-from app.core.forms import apply_field_errors, int_or_none
+from app.core.forms import int_or_none, submit_form
 from app.core.records import get as get_record
 from app.dashboard import charts, exports, labels, queries, sources
 from app.dashboard import operations as ops
@@ -211,17 +211,14 @@ def settings():
         form.version.data = current.version or VERSION_NEW
         for code in TargetCode:
             getattr(form, code.value).data = others.get(code, labels.TARGET_DEFAULTS.get(code))
-    if form.validate_on_submit():
+
+    def save() -> None:
         values = ops.YearSettings(
             count_incomers=bool(form.count_incomers.data), loan_target=form.loan_target.data,
             targets={code: getattr(form, code.value).data for code in TargetCode})
-        try:
-            ops.save_year_settings(current_user, year, values, expected_version=int_or_none(form.version.data))
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-        else:
-            db.session.commit()
-            flash(f"{year} 年度目标已保存。", "success")
-            return redirect(url_for("dashboard.index", year=year))
-    return render_template("dashboard/settings.html", form=form, year=year, target_codes=list(TargetCode),
-                           labels=labels), 422 if form.errors else 200
+        ops.save_year_settings(current_user, year, values, expected_version=int_or_none(form.version.data))
+
+    done = submit_form(form, save, success=f"{year} 年度目标已保存。",
+                       next_url=lambda _: url_for("dashboard.index", year=year))
+    return done or render_template("dashboard/settings.html", form=form, year=year, target_codes=list(TargetCode),
+                                   labels=labels)

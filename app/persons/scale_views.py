@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.core import clock
 from app.core.access import COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, Role, rule
 from app.core.access import person_scale as access
-from app.core.errors import VERSION_NEW, AppError, FieldErrors
-from app.core.forms import apply_field_errors, int_or_none
+from app.core.errors import VERSION_NEW, AppError, Conflict, FieldErrors
+from app.core.forms import apply_field_errors, int_or_none, restore, submit_action, submit_form
 from app.core.templating import date_cn
 from app.extensions import db
 from app.persons import baselines, exports, imports, queries
@@ -42,26 +42,17 @@ def _load_batch(batch_id: int) -> PersonImport:
 @rule(TOWNSHIP_AND_ABOVE)
 def imports_index():
     form = ImportForm()
-    status = 200
-    if request.method == "POST":
+
+    def preview() -> PersonImport:
         upload = request.files.get("file")
-        if not form.validate_on_submit():
-            status = 422
-        elif upload is None or not upload.filename:
-            form.file.errors = ["请选择要导入的文件。"]
-            status = 422
-        else:
-            try:
-                batch = imports.preview_import(current_user, upload.stream, upload.filename)
-            except FieldErrors as error:
-                db.session.rollback()
-                apply_field_errors(form, error)
-                status = 422
-            else:
-                db.session.commit()
-                return redirect(url_for("persons.import_batch", batch_id=batch.id))
-    return render_template("persons/imports.html", form=form, batches=imports.visible_batches(current_user),
-                           labels=imports.HEADER_LABELS), status
+        if upload is None or not upload.filename:
+            raise FieldErrors.single("file", "请选择要导入的文件。")
+        return imports.preview_import(current_user, upload.stream, upload.filename)
+
+    done = submit_form(form, preview, success=None,
+                       next_url=lambda batch: url_for("persons.import_batch", batch_id=batch.id))
+    return done or render_template("persons/imports.html", form=form, batches=imports.visible_batches(current_user),
+                                   labels=imports.HEADER_LABELS)
 
 
 @bp.route("/imports/template")
@@ -84,21 +75,28 @@ def import_batch(batch_id: int):
 @rule(TOWNSHIP_AND_ABOVE, sample="person_import", expect={"demo_city": 403, "demo_county": 403})
 def import_commit(batch_id: int):
     batch = _load_batch(batch_id)
-    try:
-        imports.commit_import(current_user, batch)
-        db.session.commit()
-    except AppError:
-        raise
-    except Exception as error:  # any write failure: nothing applied; record it on the batch
-        db.session.rollback()
-        current_app.logger.exception("import %s failed", batch_id)
-        imports.mark_failed(batch_id, current_user, f"导入失败，数据库未作任何修改：{type(error).__name__}")
-        db.session.commit()
-        flash("导入失败，数据库未作任何修改。请稍后重试或联系管理员。", "danger")
-        return redirect(url_for("persons.import_batch", batch_id=batch_id))
-    imports.discard_file(batch)
-    flash(f"已导入：新增 {batch.rows_new} 人，更新 {batch.rows_updated} 人，未通过 {batch.rows_refused} 行。", "success")
-    return redirect(url_for("persons.import_batch", batch_id=batch.id))
+    page = url_for("persons.import_batch", batch_id=batch.id)
+
+    def apply() -> PersonImport:
+        try:
+            imports.commit_import(current_user, batch)
+            db.session.flush()
+        except AppError:
+            raise
+        except Exception as error:  # any write failure: nothing applied; record it on the batch
+            db.session.rollback()
+            current_app.logger.exception("import %s failed", batch_id)
+            imports.mark_failed(batch_id, current_user, f"导入失败，数据库未作任何修改：{type(error).__name__}")
+            db.session.commit()
+            raise Conflict("导入失败，数据库未作任何修改。请稍后重试或联系管理员。") from None
+        return batch
+
+    response = submit_action(
+        apply, back_url=page, section=None, next_url=page,
+        success=lambda b: f"已导入：新增 {b.rows_new} 人，更新 {b.rows_updated} 人，未通过 {b.rows_refused} 行。")
+    if batch.status == ImportStatus.COMMITTED:  # applied: the uploaded file is no longer needed
+        imports.discard_file(batch)
+    return response
 
 
 @bp.route("/imports/<int:batch_id>/errors.xlsx")
@@ -165,7 +163,7 @@ def baselines_page():
     return _render_baselines(_year_arg(request.args.get("year")))
 
 
-def _render_baselines(year: int, bad_form: BaselineForm | None = None, status: int = 200):
+def _render_baselines(year: int):
     found = baselines.baselines_for_year(year)
     counties = list(db.session.scalars(
         select(Region).where(Region.level == RegionLevel.COUNTY,
@@ -174,56 +172,52 @@ def _render_baselines(year: int, bad_form: BaselineForm | None = None, status: i
     for county in counties:
         b = found.get(county.id) or baselines.Baseline(county.id, year)
         form = None
-        if bad_form is not None and bad_form.county.data == county.code:
-            form = bad_form
-        elif access.can_enter_baseline(current_user, county):
+        if access.can_enter_baseline(current_user, county):
             form = BaselineForm(formdata=None, county=county.code, year=year, version=b.entered_version or VERSION_NEW,
                                 value=b.entered if b.entered is not None else "", source=b.entered_source or "",
                                 source_date=b.entered_source_date.isoformat() if b.entered_source_date else "")
+            section = f"baseline-{county.code}"
+            restore(form, section=section)
+            for f in form:  # one form per county on the page: ids that the error summary can name
+                f.id = f.label.field_id = f"{section}-{f.name}"
         rows.append((county, b, form))
     return render_template("persons/baselines.html", year=year, rows=rows, day=baselines.baseline_date(year),
                            compute_form=ComputeForm(year=year),
                            can_compute=access.can_compute_baselines(current_user),
-                           years=list(range(clock.today().year + 1, clock.today().year - 5, -1))), status
+                           years=list(range(clock.today().year + 1, clock.today().year - 5, -1)))
 
 
 @bp.route("/baselines/enter", methods=["POST"])
 @rule({Role.COUNTY_OFFICER})
 def baseline_enter():
     form = BaselineForm()
-    if not form.validate_on_submit():
-        if form.source_date.errors and int_or_none(form.year.data) is not None:
-            return _render_baselines(_year_arg(form.year.data), form, 422)
-        abort(400)
-    county = by_code(form.county.data or "")
-    if county is None or county.level != RegionLevel.COUNTY:
-        raise FieldErrors.single("county", "没有这个县级区划代码。")
+    code = (form.county.data or "")[:12]
     year = int_or_none(form.year.data)
-    if year is None:
-        raise FieldErrors.single("year", "请选择目标年度。")
-    try:
+
+    def enter() -> Region:
+        county = by_code(code)
+        if county is None or county.level != RegionLevel.COUNTY:
+            raise FieldErrors.single("county", "没有这个县级区划代码。")
+        if year is None:
+            raise FieldErrors.single("year", "请选择目标年度。")
         baselines.enter_baseline(current_user, county, year, value=form.value.data, source=form.source.data,
                                  source_date=form.source_date.data, expected_version=int_or_none(form.version.data))
-    except FieldErrors as error:
-        db.session.rollback()
-        apply_field_errors(form, error)
-        return _render_baselines(_year_arg(year), form, 422)
-    db.session.commit()
-    flash(f"已保存 {county.name} {year} 年基数。", "success")
-    return redirect(url_for("persons.baselines_page", year=year))
+        return county
+
+    return submit_action(enter, form=form, back_url=url_for("persons.baselines_page", year=_year_arg(year)),
+                         section=f"baseline-{code}", next_url=url_for("persons.baselines_page", year=year),
+                         success=lambda county: f"已保存 {county.name} {year} 年基数。")
 
 
 @bp.route("/baselines/compute", methods=["POST"])
 @rule(COUNTY_AND_ABOVE)
 def baseline_compute():
     form = ComputeForm()
-    if not form.validate_on_submit():
-        abort(400)
-    year = form.year.data or clock.today().year
-    baselines.compute_snapshots(current_user, year)
-    db.session.commit()
-    flash(f"已按信息库重新统计 {year} 年基数（{date_cn(baselines.baseline_date(year))}市外务工人数）。", "success")
-    return redirect(url_for("persons.baselines_page", year=year))
+    year = int_or_none(form.year.data) or clock.today().year
+    return submit_action(lambda: baselines.compute_snapshots(current_user, year), form=form,
+                         back_url=url_for("persons.baselines_page", year=_year_arg(year)), section=None,
+                         next_url=url_for("persons.baselines_page", year=year),
+                         success=f"已按信息库重新统计 {year} 年基数（{date_cn(baselines.baseline_date(year))}市外务工人数）。")
 
 
 EXPORT_PARAMS = ("q", "county", "township", "village", "region") + tuple(queries.REGION_PARAMS) + (

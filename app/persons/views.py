@@ -2,7 +2,9 @@
 ID view), edit, and the county officers' merge / move / correct-ID actions."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from app.codes import operations as codes
@@ -12,7 +14,7 @@ from app.core.access import ASSIGNMENT_ROLES, COUNTY_AND_ABOVE, REGION_ROLES, TO
 from app.core.access import persons as access
 from app.core.access.scope import deny
 from app.core.errors import Conflict, FieldErrors, Forbidden, NotFound
-from app.core.forms import apply_field_errors, int_or_none
+from app.core.forms import KeepPage, int_or_none, kept_context, submit_action, submit_form
 from app.core.validators import clean_id_input, has_unsafe_chars
 from app.extensions import db
 from app.persons import labels, pickers, queries, questions, sections
@@ -149,9 +151,28 @@ def _values(form: PersonForm, *, creating: bool) -> dict:
     return values
 
 
-def _render_form(form: PersonForm, person: Person | None, status: int = 200, warnings=None, conflict=None):
-    return render_template("persons/form.html", form=form, person=person, warnings=warnings or [],
-                           conflict=conflict, labels=labels), status
+def _render_form(form: PersonForm, person: Person | None):
+    return render_template("persons/form.html", form=form, person=person, warnings=_kept_warnings(), labels=labels)
+
+
+def _save(save: Callable[[], object]) -> object:
+    """Run a person save; near-duplicate records to confirm keep the form for the page to list them."""
+    try:
+        return save()
+    except ops.NearDuplicatesFound as found:
+        raise KeepPage({"near_duplicates": [{"message": w.message, "person_ids": [p.id for p in w.persons],
+                                             "hidden": w.hidden} for w in found.warnings]}) from None
+
+
+def _kept_warnings() -> list[ops.NearDuplicate]:
+    """The near-duplicate warnings of the POST this page shows again (records re-checked for scope)."""
+    context = kept_context() or {}
+    out = []
+    for item in context.get("near_duplicates", []):
+        persons = [p for p in (db.session.get(Person, pid) for pid in item["person_ids"])
+                   if p is not None and access.can_view_person(current_user, p)]
+        out.append(ops.NearDuplicate(code="", message=item["message"], persons=persons, hidden=item["hidden"]))
+    return out
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -166,22 +187,12 @@ def new():
         if home is not None and home.level.value == "village":
             form.village_code.data = home.code
         form.intention.data = "none"
-    if form.validate_on_submit():
-        try:
-            result = ops.create_person(current_user, _values(form, creating=True),
-                                       allow_near_duplicates=form.confirm_near_duplicate.data)
-        except ops.NearDuplicatesFound as found:
-            form.confirm_near_duplicate.data = False
-            return _render_form(form, None, 200, warnings=found.warnings)
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            return _render_form(form, None, 422)
-        except Conflict as error:
-            return _render_form(form, None, 409, conflict=error.message)
-        db.session.commit()
-        flash(f"已登记 {result.person.name}。", "success")
-        return redirect(url_for("persons.detail", person_id=result.person.id))
-    return _render_form(form, None, 422 if form.errors else 200)
+    done = submit_form(
+        form, lambda: _save(lambda: ops.create_person(current_user, _values(form, creating=True),
+                                                      allow_near_duplicates=form.confirm_near_duplicate.data)),
+        success=lambda result: f"已登记 {result.person.name}。",
+        next_url=lambda result: url_for("persons.detail", person_id=result.person.id))
+    return done or _render_form(form, None)
 
 
 def _keep_retired_codes(person: Person, form: PersonForm) -> None:
@@ -227,21 +238,12 @@ def edit(person_id: int):
     _keep_retired_codes(person, form)
     if request.method == "GET":
         _edit_defaults(person, form)
-    if form.validate_on_submit():
-        try:
-            ops.update_person(current_user, person, _values(form, creating=False),
-                              expected_version=int_or_none(form.version.data),
-                              allow_near_duplicates=form.confirm_near_duplicate.data)
-        except ops.NearDuplicatesFound as found:
-            form.confirm_near_duplicate.data = False
-            return _render_form(form, person, 200, warnings=found.warnings)
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            return _render_form(form, person, 422)
-        db.session.commit()
-        flash("已保存。", "success")
-        return redirect(url_for("persons.detail", person_id=person.id))
-    return _render_form(form, person, 422 if form.errors else 200)
+    done = submit_form(
+        form, lambda: _save(lambda: ops.update_person(current_user, person, _values(form, creating=False),
+                                                      expected_version=int_or_none(form.version.data),
+                                                      allow_near_duplicates=form.confirm_near_duplicate.data)),
+        success="已保存。", next_url=lambda _: url_for("persons.detail", person_id=person.id))
+    return done or _render_form(form, person)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,19 +280,13 @@ def reveal(person_id: int):
 def archive(person_id: int):
     person = _load(person_id)
     form = ReasonForm()
+    page = url_for("persons.detail", person_id=person.id)
     if access.can_archive_person(current_user, person) and not confirm.confirmed():
-        return confirm.ask(questions.archive_question(person), action="确定归档",
-                           back=url_for("persons.detail", person_id=person_id))
-    try:
-        ops.archive_person(current_user, person, reason=form.reason.data,
-                           expected_version=int_or_none(form.version.data))
-    except FieldErrors as error:
-        db.session.rollback()
-        flash("未归档：" + "；".join(m for ms in error.fields.values() for m in ms), "danger")
-        return redirect(url_for("persons.detail", person_id=person_id)), 303
-    db.session.commit()
-    flash("已归档。该记录不再出现在默认列表中，身份证号码仍保留占用。", "success")
-    return redirect(url_for("persons.detail", person_id=person_id))
+        return confirm.ask(questions.archive_question(person), action="确定归档", back=page)
+    return submit_action(lambda: ops.archive_person(current_user, person, reason=form.reason.data,
+                                                    expected_version=int_or_none(form.version.data)),
+                         back_url=page, section="archive", next_url=page + "#archive", labels={"reason": "归档原因"},
+                         success="已归档。该记录不再出现在默认列表中，身份证号码仍保留占用。")
 
 
 @bp.route("/<int:person_id>/restore", methods=["POST"])
@@ -298,10 +294,9 @@ def archive(person_id: int):
 def restore(person_id: int):
     person = _load(person_id)
     form = ReasonForm()
-    ops.restore_person(current_user, person, expected_version=int_or_none(form.version.data))
-    db.session.commit()
-    flash("已恢复为在库人员。", "success")
-    return redirect(url_for("persons.detail", person_id=person_id))
+    page = url_for("persons.detail", person_id=person.id)
+    return submit_action(lambda: ops.restore_person(current_user, person, expected_version=int_or_none(form.version.data)),
+                         back_url=page, section="archive", next_url=page + "#archive", success="已恢复为在库人员。")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,34 +327,30 @@ def merge(person_id: int):
         if other is not None:
             form.other_id.data = str(other.id)
             form.other_version.data = str(other.version)
-    status = 200
-    if request.method == "POST" and form.validate_on_submit() and other is not None:
-        if not confirm.confirmed():
-            return confirm.ask(questions.merge_question(survivor, other), action="确定合并", danger=True,
-                               back=url_for("persons.merge", person_id=survivor.id, other=other.id))
-        try:
-            ops.merge_persons(current_user, survivor, other, reason=form.reason.data,
-                              survivor_version=int_or_none(form.version.data),
-                              other_version=int_or_none(form.other_version.data))
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(f"已将 #{other.id} 并入本记录，原记录已归档。", "success")
-            return redirect(url_for("persons.detail", person_id=survivor.id))
-    elif request.method == "POST":
-        status = 422
-        if other is None and not form.other_id.errors:
-            form.other_id.errors = ["请填写要并入的记录编号。"]
+    lookup_errors = list(form.other_id.errors)
+    if request.method == "POST" and other is not None and not confirm.confirmed() and form.validate_on_submit():
+        return confirm.ask(questions.merge_question(survivor, other), action="确定合并", danger=True,
+                           back=url_for("persons.merge", person_id=survivor.id, other=other.id))
+
+    def merge_them() -> None:
+        if other is None:
+            raise FieldErrors.single("other_id", lookup_errors[0] if lookup_errors else "请填写要并入的记录编号。")
+        ops.merge_persons(current_user, survivor, other, reason=form.reason.data,
+                          survivor_version=int_or_none(form.version.data),
+                          other_version=int_or_none(form.other_version.data))
+
+    done = submit_form(form, merge_them, success=lambda _: f"已将 #{other.id} 并入本记录，原记录已归档。",
+                       next_url=lambda _: url_for("persons.detail", person_id=survivor.id),
+                       back_url=url_for("persons.merge", person_id=survivor.id, other=other.id) if other else None)
+    if done is not None:
+        return done
     candidates = []
     if other is None and not survivor.is_archived:
         for warning in ops.near_duplicates(current_user, name=survivor.name, birth_date=survivor.birth_date,
                                            phone=None, exclude_id=survivor.id):
             candidates.extend(warning.persons)
     return render_template("persons/merge.html", person=survivor, other=other, form=form, candidates=candidates,
-                           labels=labels, merge_question=questions.merge_question(survivor, other) if other else ""), \
-        status
+                           labels=labels, merge_question=questions.merge_question(survivor, other) if other else "")
 
 
 @bp.route("/<int:person_id>/move", methods=["GET", "POST"])
@@ -371,23 +362,19 @@ def move(person_id: int):
     form = MoveForm()
     if request.method == "GET":
         form.version.data = str(person.version)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            code = (form.village_code.data or "").strip()
-            village = None if has_unsafe_chars(code) else by_code(code)
-            if village is None:
-                raise FieldErrors.single("village_code", "请选择迁入的村（社区）。")
-            ops.move_person(current_user, person, village, reason=form.reason.data,
-                            expected_version=int_or_none(form.version.data))
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(f"已迁移到 {village.full_name}。", "success")
-            return redirect(url_for("persons.detail", person_id=person.id))
-    return render_template("persons/move.html", person=person, form=form, labels=labels), status
+
+    def move_it():
+        code = (form.village_code.data or "").strip()
+        village = None if has_unsafe_chars(code) else by_code(code)
+        if village is None:
+            raise FieldErrors.single("village_code", "请选择迁入的村（社区）。")
+        ops.move_person(current_user, person, village, reason=form.reason.data,
+                        expected_version=int_or_none(form.version.data))
+        return village
+
+    done = submit_form(form, move_it, success=lambda village: f"已迁移到 {village.full_name}。",
+                       next_url=lambda _: url_for("persons.detail", person_id=person.id))
+    return done or render_template("persons/move.html", person=person, form=form, labels=labels)
 
 
 @bp.route("/<int:person_id>/correct-id", methods=["GET", "POST"])
@@ -399,24 +386,11 @@ def correct_id(person_id: int):
     form = CorrectIdForm()
     if request.method == "GET":
         form.version.data = str(person.version)
-    status, conflict = 200, None
-    if form.validate_on_submit():
-        try:
-            ops.correct_id_number(current_user, person, form.id_number.data or "", reason=form.reason.data,
-                                  expected_version=int_or_none(form.version.data))
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            status = 422
-        except Conflict as error:
-            if error.code == "stale":
-                raise
-            conflict, status = error.message, 409
-        else:
-            db.session.commit()
-            flash("已更正身份证号码。", "success")
-            return redirect(url_for("persons.detail", person_id=person.id))
-    return render_template("persons/correct_id.html", person=person, form=form, conflict=conflict,
-                           labels=labels), status
+    done = submit_form(form, lambda: ops.correct_id_number(current_user, person, form.id_number.data or "",
+                                                           reason=form.reason.data,
+                                                           expected_version=int_or_none(form.version.data)),
+                       success="已更正身份证号码。", next_url=lambda _: url_for("persons.detail", person_id=person.id))
+    return done or render_template("persons/correct_id.html", person=person, form=form, labels=labels)
 
 
 

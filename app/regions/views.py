@@ -13,8 +13,7 @@ from app.core.access.regions import can_manage_regions
 from app.core.access.scope import region_in_scope, scope_region
 from app.core.errors import FieldErrors, NotFound
 from app.core.form_fields import RegionField
-from app.core.forms import apply_field_errors
-from app.extensions import db
+from app.core.forms import submit_action, submit_form
 from app.regions import operations as ops
 from app.regions.models import Region
 
@@ -77,39 +76,28 @@ def move(code: str):
         return redirect(url_for("regions.detail", code=code))
     form = MoveForm()
     form.parent.level = ops.MOVE_TARGET_LEVEL[region.level]
-    if form.validate_on_submit():
+
+    def move_it() -> tuple[Region, int]:
         parent = ops.by_code(form.parent.data)
-        try:
-            if parent is None:
-                raise FieldErrors.single("parent", "所选上级单位不存在。")
-            moved = ops.move_region(current_user, region, parent, form.reason.data)
-        except FieldErrors as error:
-            apply_field_errors(form, error)
-            return render_template("regions/move.html", region=region, form=form), 422
-        db.session.commit()
-        flash(f"已将 {region.name} 调整到 {parent.name} 之下，共 {moved} 个单位随之移动，"
-              "相关人员与主体的管辖范围已同步更新。", "success")
-        return redirect(url_for("regions.detail", code=region.code))
-    status = 422 if form.errors else 200
-    return render_template("regions/move.html", region=region, form=form), status
+        if parent is None:
+            raise FieldErrors.single("parent", "所选上级单位不存在。")
+        return parent, ops.move_region(current_user, region, parent, form.reason.data)
+
+    done = submit_form(form, move_it,
+                       success=lambda result: f"已将 {region.name} 调整到 {result[0].name} 之下，共 {result[1]} 个单位随之移动，"
+                                              "相关人员与主体的管辖范围已同步更新。",
+                       next_url=lambda _: url_for("regions.detail", code=region.code))
+    return done or render_template("regions/move.html", region=region, form=form)
 
 
 @bp.route("/zone/units", methods=["POST"])
 @rule({Role.CITY_ADMIN})
 def zone_unit_create():
     form = ZoneUnitForm()
-    if not form.validate_on_submit():
-        flash("请填写单元名称。", "danger")
-        return redirect(url_for("regions.detail", code=ops.ZONE_CODE)), 303
-    try:
-        unit = ops.create_zone_township(current_user, form.name.data)
-    except FieldErrors as error:
-        db.session.rollback()
-        flash("；".join(m for ms in error.fields.values() for m in ms), "danger")
-        return redirect(url_for("regions.detail", code=ops.ZONE_CODE)), 303
-    db.session.commit()
-    flash(f"已在宜昌高新区下新建管理单元 {unit.name}（{unit.code}）。", "success")
-    return redirect(url_for("regions.detail", code=unit.code))
+    return submit_action(lambda: ops.create_zone_township(current_user, form.name.data), form=form,
+                         back_url=url_for("regions.detail", code=ops.ZONE_CODE), section="zone-unit",
+                         next_url=lambda unit: url_for("regions.detail", code=unit.code),
+                         success=lambda unit: f"已在宜昌高新区下新建管理单元 {unit.name}（{unit.code}）。")
 
 
 @bp.route("/options")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,9 +15,9 @@ from app.core.access import COUNTY_AND_ABOVE, REGION_ROLES, TOWNSHIP_AND_ABOVE, 
 from app.core.access import subsidies as access
 from app.core.access.persons import load_person
 from app.core.access.roles import Role
-from app.core.errors import BadRequest, Conflict, FieldErrors, Forbidden, NotFound
+from app.core.errors import BadRequest, FieldErrors, Forbidden, NotFound
 from app.core.fields import date_format_message, to_date
-from app.core.forms import int_or_none
+from app.core.forms import int_or_none, section_state, submit_action, submit_page, uploaded_files
 from app.core.pagination import Sort, keyset_page
 from app.core.templating import date_cn
 from app.extensions import db
@@ -81,36 +81,33 @@ def application_new():
     if not access.can_submit_application(current_user, person, business):
         raise Forbidden()
     check = eligibility.check(programme, person, business)
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            uploads = _uploads()
-            application = ops.submit(current_user, programme, person, business, amount=request.form.get("amount"),
-                                     note=request.form.get("note"))
-            for kind, upload in uploads:
+
+    def submit_it() -> Application:
+        uploads = _uploads()
+        application = ops.submit(current_user, programme, person, business, amount=request.form.get("amount"),
+                                 note=request.form.get("note"))
+        for kind, upload in uploads:
+            try:
                 ops.add_attachment(current_user, application, kind, upload)
-        except FieldErrors as error:
-            db.session.rollback()
-            errors = error.fields
-        except Conflict as error:
-            db.session.rollback()
-            errors = {"_": [error.message]}
-        else:
-            db.session.commit()
-            flash("申请已提交。", "success")
-            return redirect(url_for("subsidies.application_detail", application_id=application.id))
-    return render_template("subsidies/application_new.html", programme=programme, person=person, business=business,
-                           check=check, errors=errors, kinds={k: k.label for k in AttachmentKind}), 422 if errors else 200
+            except FieldErrors as error:  # name the input, so that its refused file is not kept
+                raise FieldErrors(fields={f"file_{kind}": [m for ms in error.fields.values() for m in ms]}) from None
+        return application
+
+    kinds = {k: k.label for k in AttachmentKind}
+    done = submit_page(submit_it, success="申请已提交。",
+                       next_url=lambda a: url_for("subsidies.application_detail", application_id=a.id),
+                       labels={"amount": "申请金额（元）", "note": "备注",
+                               **{f"file_{kind.value}": label for kind, label in kinds.items()}},
+                       back_url=url_for("subsidies.application_new", programme=programme.code,
+                                        **({"business_id": business.id} if business else {"person_id": person.id})))
+    return done or render_template("subsidies/application_new.html", programme=programme, person=person,
+                                   business=business, check=check, state=section_state(None), kinds=kinds)
 
 
 def _uploads() -> list[tuple[str, ops.Upload]]:
-    out = []
-    for kind in AttachmentKind:
-        for storage in request.files.getlist(f"file_{kind.value}"):
-            if storage and storage.filename:
-                data = storage.stream.read(ops.MAX_ATTACHMENT_BYTES + 1)
-                out.append((kind.value, ops.Upload(storage.filename, data)))
-    return out
+    """The chosen files of every attachment input (or the ones kept from a failed submit)."""
+    return [(kind.value, ops.Upload(filename, data)) for kind in AttachmentKind
+            for filename, data in uploaded_files(f"file_{kind.value}", ops.MAX_ATTACHMENT_BYTES)]
 
 
 @bp.route("/applications/<int:application_id>")
@@ -148,18 +145,14 @@ def _seen_version() -> int | None:
     return int_or_none(request.form.get("version"))
 
 
-def _act(application_id: int, fn, success: str):
+def _act(application_id: int, fn, success: str, ids: dict[str, str] | None = None):
+    """Finish an action of the application page; its messages are shown in the actions area."""
     application = _load(application_id)
-    try:
-        fn(application)
-    except (FieldErrors, Conflict) as error:
-        db.session.rollback()
-        messages = [m for ms in error.fields.values() for m in ms] if isinstance(error, FieldErrors) else [error.message]
-        flash("未完成：" + "；".join(messages), "danger")
-        return redirect(url_for("subsidies.application_detail", application_id=application_id)), 303
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("subsidies.application_detail", application_id=application_id))
+    page = url_for("subsidies.application_detail", application_id=application.id)
+    return submit_action(lambda: fn(application), back_url=page, section="actions", next_url=page + "#actions",
+                         success=success, ids=ids,
+                         labels={"reason": "意见", "paid_on": "拨付日期", "amount": "金额（元）", "voucher_no": "凭证号",
+                                 "file": "补充材料", "note": "备注"})
 
 
 @bp.route("/applications/<int:application_id>/decide", methods=["POST"])
@@ -177,7 +170,7 @@ def application_decide(application_id: int):
     words = {"approve": "已批准。", "reject": "已驳回。", "return": "已退回补正。"}
     return _act(application_id, lambda a: ops.decide(current_user, a, decision, request.form.get("reason"),
                                                        expected_version=_seen_version()),
-                words.get(decision, "已处理。"))
+                words.get(decision, "已处理。"), ids={"reason": "decision-reason"})
 
 
 @bp.route("/applications/<int:application_id>/review", methods=["POST"])
@@ -186,7 +179,7 @@ def application_review(application_id: int):
     decision = request.form.get("decision", "")
     return _act(application_id, lambda a: ops.review(current_user, a, decision, request.form.get("reason"),
                                                        expected_version=_seen_version()),
-                "初审已完成。")
+                "初审已完成。", ids={"reason": "review-reason"})
 
 
 @bp.route("/applications/<int:application_id>/publicise", methods=["POST"])
@@ -208,7 +201,7 @@ def application_pay(application_id: int):
     return _act(application_id, lambda a: ops.record_payment(current_user, a, paid_on=form.get("paid_on"),
                                                              amount=form.get("amount"), voucher_no=form.get("voucher_no"),
                                                              expected_version=_seen_version()),
-                "已登记拨付。")
+                "已登记拨付。", ids={"paid_on": "paid_on", "amount": "pay-amount", "voucher_no": "voucher_no"})
 
 
 @bp.route("/applications/<int:application_id>/resubmit", methods=["POST"])
@@ -228,7 +221,7 @@ def attachment_add(application_id: int):
         for kind, upload in uploads:
             ops.add_attachment(current_user, application, kind, upload)
 
-    return _act(application_id, add, "附件已上传。")
+    return _act(application_id, add, "附件已上传。", ids={"file": "file_other"})
 
 
 @bp.route("/attachments/<int:attachment_id>")
@@ -272,23 +265,22 @@ def programme_version(code: str):
     current = eligibility.version_in_force(programme, clock.today())
     params = {k: request.form.get(f"param_{k}") for k in current.params if f"param_{k}" in request.form}
     effective = to_date(request.form.get("effective_from"))
-    if effective is None:
-        flash("未保存：" + date_format_message("生效日期"), "danger")
-        return redirect(url_for("subsidies.programmes")), 303
-    if access.can_manage_programmes(current_user) and not confirm.confirmed():
+    page = url_for("subsidies.programmes")
+    if effective is not None and access.can_manage_programmes(current_user) and not confirm.confirmed():
         return confirm.ask(version_question(programme, effective), action="确定保存为新版本",
                            detail="被申请使用过的参数版本不能再修改；如有误，只能再新增一个版本。",
                            back=url_for("subsidies.programmes", _anchor=f"programme-{programme.code}"))
-    try:
-        version = ops.set_parameters(current_user, programme, params, effective, note=request.form.get("note"))
-    except (FieldErrors, Conflict) as error:
-        db.session.rollback()
-        messages = [m for found in error.fields.values() for m in found] or [error.message]
-        flash("未保存：" + "；".join(messages), "danger")
-        return redirect(url_for("subsidies.programmes")), 303
-    db.session.commit()
-    flash(f"已保存参数：{version.full_label}。", "success")
-    return redirect(url_for("subsidies.programmes"))
+
+    def save():
+        if effective is None:
+            raise FieldErrors.single("effective_from", date_format_message("生效日期"))
+        return ops.set_parameters(current_user, programme, params, effective, note=request.form.get("note"))
+
+    return submit_action(
+        save, back_url=page, section=f"programme-{programme.code}", next_url=page + f"#programme-{programme.code}",
+        labels={"effective_from": "生效日期", "note": "说明"},
+        ids={"effective_from": f"{code}-eff", "note": f"{code}-note", **{k: f"{code}-{k}" for k in current.params}},
+        success=lambda version: f"已保存参数：{version.full_label}。")
 
 
 @bp.route("/programmes/<string:code>/options", methods=["POST"])
@@ -297,16 +289,13 @@ def programme_options(code: str):
     programme = eligibility.programme_by_code(code)
     if programme is None:
         raise NotFound()
-    try:
-        ops.set_programme_options(current_user, programme, township_review=request.form.get("township_review") == "1",
-                                  publicity_days=request.form.get("publicity_days"))
-    except FieldErrors as error:
-        db.session.rollback()
-        flash("未保存：" + "；".join(m for ms in error.fields.values() for m in ms), "danger")
-        return redirect(url_for("subsidies.programmes")), 303
-    db.session.commit()
-    flash(f"已保存{programme.name}的办理环节。", "success")
-    return redirect(url_for("subsidies.programmes"))
+    page = url_for("subsidies.programmes")
+    return submit_action(
+        lambda: ops.set_programme_options(current_user, programme,
+                                          township_review=request.form.get("township_review") == "1",
+                                          publicity_days=request.form.get("publicity_days")),
+        back_url=page, section=f"programme-{programme.code}", next_url=page + f"#programme-{programme.code}",
+        labels={"publicity_days": "公示天数"}, ids={"publicity_days": f"{code}-pub"}, success=f"已保存{programme.name}的办理环节。")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -391,26 +380,25 @@ def loan_new():
         business = business_ops.load(current_user, business_id)
     if not access.can_submit_application(current_user, person, business):
         raise Forbidden()
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
+
+    def register() -> Application:
         values = {k: request.form.get(k) for k in ("borrower_type", "partners", "amount", "term_months", "lender",
                                                    "contract_on", "rate_bp")}
-        try:
-            loan = ops.create_loan(current_user, person, business, values)
-            application = ops.submit(current_user, eligibility.programme_of_kind(ProgrammeKind.GUARANTEED_LOAN), person, business,
-                                     loan=loan)
-        except FieldErrors as error:
-            db.session.rollback()
-            errors = error.fields
-        except Conflict as error:
-            db.session.rollback()
-            errors = {"_": [error.message]}
-        else:
-            db.session.commit()
-            flash("担保贷款已登记，创业担保贷款申请已提交。", "success")
-            return redirect(url_for("subsidies.application_detail", application_id=application.id))
-    return render_template("subsidies/loan_new.html", person=person, business=business, errors=errors,
-                           form=request.form, today=clock.today()), 422 if errors else 200
+        loan = ops.create_loan(current_user, person, business, values)
+        return ops.submit(current_user, eligibility.programme_of_kind(ProgrammeKind.GUARANTEED_LOAN), person, business,
+                          loan=loan)
+
+    done = submit_page(register, success="担保贷款已登记，创业担保贷款申请已提交。",
+                       next_url=lambda a: url_for("subsidies.application_detail", application_id=a.id),
+                       labels=LOAN_LABELS,
+                       back_url=url_for("subsidies.loan_new", person_id=person.id,
+                                        **({"business_id": business.id} if business else {})))
+    return done or render_template("subsidies/loan_new.html", person=person, business=business,
+                                   state=section_state(None), today=clock.today())
+
+
+LOAN_LABELS = {"borrower_type": "借款人类型", "partners": "合伙人数", "amount": "贷款金额（元）",
+               "term_months": "期限（月）", "lender": "贷款银行", "contract_on": "合同日期", "rate_bp": "年利率"}
 
 
 @bp.route("/loans/<int:loan_id>/update", methods=["POST"])
@@ -419,12 +407,9 @@ def loan_update(loan_id: int):
     """Loan status (申请/审批/放款/还款中/还清/逾期) and the overdue periods (no subsidy for them)."""
     loan = _load_loan(loan_id)
     values = {k: request.form[k] for k in ("status", "overdue_periods") if k in request.form}
-    try:
-        ops.update_loan(current_user, loan, values, expected_version=_seen_version())
-    except FieldErrors as error:
-        db.session.rollback()
-        flash("未保存：" + "；".join(m for ms in error.fields.values() for m in ms), "danger")
-        return redirect(url_for("subsidies.loan_detail", loan_id=loan_id)), 303
-    db.session.commit()
-    flash("已保存。", "success")
-    return redirect(url_for("subsidies.loan_detail", loan_id=loan_id))
+    page = url_for("subsidies.loan_detail", loan_id=loan.id)
+    return submit_action(lambda: ops.update_loan(current_user, loan, values, expected_version=_seen_version()),
+                         back_url=page, section="loan-update",
+                         next_url=page + "#loan-update", labels={"status": "贷款状态", "overdue_periods": "逾期期次"},
+                         ids={"status": "loan-status", "overdue_periods": "overdue"},
+                         success="已保存。")

@@ -9,6 +9,7 @@ from app.core import clock
 from app.core.audit import AuditEntry
 from app.extensions import db
 from tests.cases.factories import create_case, user
+from tests.form_pages import shown_again
 from tests.persons.factories import create_person
 
 
@@ -49,8 +50,7 @@ def test_village_visit_form_creates_log_and_item(demo, login_as):
     today = clock.today().isoformat()
     response = client.post(f"/cases/{case.id}/logs/new", data={
         "kind": "visit", "date": today, "method": "", "content": ""})
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
+    html = shown_again(client, response, f"/cases/{case.id}/logs/new")
     assert "请选择走访方式" in html and "请填写内容" in html
     response = client.post(f"/cases/{case.id}/logs/new", data={
         "kind": "visit", "date": today, "method": "home_visit", "content": "入户走访，想搞民宿",
@@ -88,7 +88,7 @@ def test_request_decide_and_assign_pages(demo, login_as):
     html = village.get(f"/persons/{person.id}").get_data(as_text=True)
     assert "申请建档" in html
     response = village.post(f"/cases/request/{person.id}", data={"reason": "", "needs": []})
-    assert response.status_code == 422
+    assert "error-summary" in shown_again(village, response, f"/cases/request/{person.id}")
     response = village.post(f"/cases/request/{person.id}", data={"reason": "想办农家乐", "needs": ["site_park"]})
     assert response.status_code == 302
     req = db.session.scalar(select(CaseRequest).where(CaseRequest.person_id == person.id))
@@ -117,7 +117,8 @@ def test_open_from_person_page_and_conflict(demo, login_as):
     person = create_person(user("demo_city"))
     township = login_as("demo_township")
     assert township.post(f"/cases/open/{person.id}").status_code == 302
-    assert township.post(f"/cases/open/{person.id}").status_code == 409
+    again = township.post(f"/cases/open/{person.id}")
+    assert "该人员已有在办的档案。" in shown_again(township, again, f"/persons/{person.id}#case")
     assert login_as("demo_village").post(f"/cases/open/{person.id}").status_code == 403
 
 
@@ -144,7 +145,7 @@ def test_catalogue_city_admin_extends(demo, login_as):
     assert response.status_code == 302
     assert "电商帮扶" in city.get("/cases/catalogue").get_data(as_text=True)
     response = city.post("/cases/catalogue", data={"code": "ecommerce_help", "label": "重复"})
-    assert response.status_code == 422
+    assert "该代码已存在。" in shown_again(city, response, "/cases/catalogue")
     assert login_as("demo_county").get("/cases/catalogue").status_code == 403
 
 

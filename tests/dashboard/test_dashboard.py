@@ -17,6 +17,7 @@ from app.extensions import db
 from app.persons.models import Person, PersonBaseline
 from app.regions.models import Region, RegionLevel
 from app.regions.operations import by_code
+from tests.form_pages import shown_again
 from tests.persons.factories import create_person
 
 YILING, ZIGUI, FENXIANG, DAZHONGBA = "420506", "420527", "420506103", "420506103202"
@@ -240,7 +241,7 @@ def test_city_admin_sets_the_yearly_targets(demo, login_as):
     assert "50,000,000" in html and TargetCode.TRAINEES.label in html
     assert "入乡人员创办的主体计入目标" in html
     bad = client.post("/dashboard/settings?year=2025", data={"loan_target": "-5", "version": str(settings.version)})
-    assert bad.status_code == 422
+    assert "error-summary" in shown_again(client, bad, "/dashboard/settings?year=2025")
     stale = client.post("/dashboard/settings?year=2025", data={"loan_target": "1", "version": "99"})
     assert stale.status_code == 409
     assert login_as("demo_county").get("/dashboard/settings").status_code == 403

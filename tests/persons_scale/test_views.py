@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from app.core.audit import AuditEntry
 from app.extensions import db
 from app.persons.models import ImportStatus, PersonBaseline, PersonImport
+from tests.form_pages import shown_again
 from tests.persons.factories import unique_id
 from tests.persons_scale.files import csv_bytes
 
@@ -47,7 +48,8 @@ def test_upload_preview_commit_and_error_report(demo, login_as):
     assert response.status_code == 302
     db.session.refresh(batch)
     assert batch.status == ImportStatus.COMMITTED and batch.rows_new == 1
-    assert client.post(f"/persons/imports/{batch.id}/commit", data={"csrf_token": token}).status_code == 409
+    again = client.post(f"/persons/imports/{batch.id}/commit", data={"csrf_token": token})
+    assert "alert-danger" in shown_again(client, again, f"/persons/imports/{batch.id}")  # a conflict, shown there
     assert "已导入" in client.get("/persons/imports").get_data(as_text=True)
     # The person page traces the batch that wrote the person.
     from app.persons import columns
@@ -63,8 +65,8 @@ def test_upload_errors_answer_422(demo, login_as):
     token = _csrf(client, "/persons/imports")
     response = client.post("/persons/imports", data={"csrf_token": token, "file": (io.BytesIO(b"x"), "a.pdf")},
                            content_type="multipart/form-data")
-    assert response.status_code == 422 and ".xlsx 或 .csv" in response.get_data(as_text=True)
-    assert client.post("/persons/imports", data={"csrf_token": token}).status_code == 422
+    assert ".xlsx 或 .csv" in shown_again(client, response, "/persons/imports")
+    assert "请选择要导入的文件" in shown_again(client, client.post("/persons/imports", data={"csrf_token": token}))
     template = client.get("/persons/imports/template")
     assert template.status_code == 200 and template.mimetype.endswith("spreadsheetml.sheet")
 
@@ -96,7 +98,8 @@ def test_baselines_page_enter_and_compute(demo, login_as):
     token = _csrf(client, "/persons/baselines?year=2026")
     bad = client.post("/persons/baselines/enter", data={"csrf_token": token, "county": "420506", "year": "2026",
                                                          "value": "x", "source": "", "source_date": "", "version": "0"})
-    assert bad.status_code == 422 and "请填写整数人数" in bad.get_data(as_text=True)
+    kept = shown_again(client, bad, "/persons/baselines?year=2026#baseline-420506")
+    assert "请填写整数人数" in kept and 'href="#baseline-420506-value"' in kept
     ok = client.post("/persons/baselines/enter", data={"csrf_token": token, "county": "420506", "year": "2026",
                                                         "value": "5000", "source": "区统计局", "source_date": "2026-01-05",
                                                         "version": "0"})

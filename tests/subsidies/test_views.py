@@ -21,6 +21,7 @@ from app.extensions import db
 from app.subsidies.eligibility import programme_by_code
 from app.subsidies.integration import collect_missing_data
 from app.subsidies.models import Application, AppState, Attachment
+from tests.form_pages import shown_again
 from tests.subsidies.factories import create_business, months_ago, submit, user
 from tests.subsidies.samples import PNG
 
@@ -74,10 +75,13 @@ def test_submit_with_attachment_then_county_approves(login_as):
 ])
 def test_upload_type_and_size_limits(login_as, name, data, message):
     business = create_business()
-    response = login_as("demo_township").post("/subsidies/applications/new", data={
+    township = login_as("demo_township")
+    response = township.post("/subsidies/applications/new", data={
         "programme": "startup_once", "business_id": str(business.id), "file_license": (io.BytesIO(data), name)},
         content_type="multipart/form-data")
-    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    page = shown_again(township, response)
+    assert message in page and 'href="#file_license"' in page
+    assert "已选文件" not in page  # a refused file is not kept for the next submit
     assert db.session.scalar(select(func.count()).select_from(Application).where(
         Application.business_id == business.id)) == 0
 
@@ -142,8 +146,9 @@ def test_case_timeline_shows_the_application_steps_and_founded_offer(login_as):
     db.session.expire_all()
     assert db.session.get(Case, case.id).stage == CaseStage.FOUNDED
     assert "转为已创业" not in township.get(f"/businesses/{business.id}").get_data(as_text=True)
-    assert township.post(f"/businesses/{business.id}/case-founded",
-                         data={"version": db.session.get(Case, case.id).version}).status_code == 409
+    again = township.post(f"/businesses/{business.id}/case-founded",
+                          data={"version": db.session.get(Case, case.id).version})
+    assert "alert-danger" in shown_again(township, again, f"/businesses/{business.id}#founded")
 
 
 def test_loan_schedule_page_and_export(login_as):
@@ -179,7 +184,8 @@ def test_register_a_loan_and_update_its_status(login_as):
     bad = township.post("/subsidies/loans/new", data={"person_id": person.id, "borrower_type": "individual",
                                                       "amount": "", "term_months": "24", "lender": "农商银行",
                                                       "contract_on": clock.today().isoformat(), "rate_bp": "345"})
-    assert bad.status_code == 422
+    kept = shown_again(township, bad)
+    assert "error-summary" in kept and 'value="农商银行"' in kept
     response = township.post("/subsidies/loans/new", data={
         "person_id": person.id, "borrower_type": "partnership", "partners": "2", "amount": "400000",
         "term_months": "24", "lender": "农商银行", "contract_on": (clock.today() - timedelta(days=30)).isoformat(),
