@@ -570,6 +570,12 @@ def _bump(record: Any) -> None:
     db.session.commit()
 
 
+def _confirmed(fill: dict) -> dict[str, str]:
+    """The posted values, with the explicit confirmation that actions costing money or that cannot
+    be undone require (core.confirm): the version check is what this test is about."""
+    return {"confirm": "1", **{k: str(v) for k, v in fill.items()}}
+
+
 def _send(client, write: Write, target: Target, *, drop_version: bool = False, version: int | None = None):
     if write.is_api:
         body = dict(target.fill)
@@ -580,7 +586,7 @@ def _send(client, write: Write, target: Target, *, drop_version: bool = False, v
     names = {k for k, _ in fields}
     assert set(target.version_fields) <= names, f"{target.page} has no hidden {target.version_fields}"
     drop = target.version_fields if drop_version else ()
-    return client.post(target.action, data=_merge(fields, {k: str(v) for k, v in target.fill.items()}, drop))
+    return client.post(target.action, data=_merge(fields, _confirmed(target.fill), drop))
 
 
 def _page_text(client, response) -> str:
@@ -628,7 +634,7 @@ def test_versioned_write_needs_the_current_version(write, demo, login_as):
         fields = form_on_page(client, target.page, target.action)
         _bump(target.record)
         bumped = _row(target.record)
-        stale = client.post(target.action, data=_merge(fields, {k: str(v) for k, v in target.fill.items()}))
+        stale = client.post(target.action, data=_merge(fields, _confirmed(target.fill)))
     _assert_refused(client, write, stale, 409, STALE_TEXT)
     assert _row(target.record) == bumped, "a stale write changed the record"
 

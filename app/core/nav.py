@@ -66,8 +66,7 @@ class NavGroup:
     current: NavItem | None = None  # the highlighted entry when it is in this menu
 
 
-HOME = NavItem("工作台", "main.home", None, order=0, icon="house", group="work")
-_ITEMS: dict[str, NavItem] = {HOME.endpoint: HOME}
+_ITEMS: dict[str, NavItem] = {}
 
 
 def register(label: str, endpoint: str, roles=None, order: int = 100, icon: str = "",

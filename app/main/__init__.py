@@ -5,6 +5,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from app.core import nav
     from app.main.views import bp
 
     app.register_blueprint(bp)
+    nav.register("工作台", "main.home", order=0, icon="house", group="work")

@@ -51,6 +51,9 @@ class PersonField(IntegerField):
         super().process(formdata, data, extra_filters)
         if formdata is not None:
             self.query = (formdata.get(f"{self.name}_q") or "").strip()
+            if self.data is None and self.query:
+                # A kept failed POST shown again (core.forms.restore): offer the same matches.
+                self.matches = candidates(current_user, self.query, PICK_LIMIT)
 
     def process_formdata(self, valuelist):
         # The hidden id and, without JavaScript, the radio list of matches share the name.

@@ -45,7 +45,7 @@ def test_a_new_user_and_a_deactivation_read_in_chinese(demo, login_as):
                                                         region_code="420506103202", roles={Role.VILLAGE_STAFF}),
                                 "Qq1!long-enough-pass")
     db.session.commit()
-    auth_ops.deactivate_user(city, user, "调离岗位")
+    auth_ops.deactivate_user(city, user, "调离岗位", expected_version=user.version)
     db.session.commit()
     page = _main(login_as("demo_city").get("/audit/?object_type=user"))
     assert "新建用户" in page and "用户 王芳（wangfang）" in page

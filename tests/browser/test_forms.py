@@ -168,6 +168,8 @@ def test_decline_without_a_reason_stays_on_the_requests_page_with_the_message_on
     assert _in_viewport(page, f"#request-{request_id} [data-error-summary]")
     # The card is still there to fill in properly.
     reason.fill("不符合建档条件：已在外地稳定就业")
+    # Declining cannot be undone: the page asks first, naming the person (core.confirm).
+    page.once("dialog", lambda dialog: dialog.accept())
     card.get_by_role("button", name="不予建档").click()
     expect(page.locator(".alert-success")).to_contain_text("已不予建档")
     assert db.session.get(CaseRequest, request_id).decided_at is not None

@@ -12,6 +12,7 @@ from app.core import clock
 from app.core.errors import FieldErrors
 from app.extensions import db
 from tests.cases.factories import create_case, user
+from tests.form_pages import shown_again
 
 
 def test_done_without_result_is_refused(demo):
@@ -63,7 +64,8 @@ def test_visit_and_due_dates_in_every_spelling(demo, login_as, spelling):
 
 def test_bad_visit_date_names_the_field(demo, login_as):
     case = create_case(specialist="demo_specialist", mentor="demo_mentor")
-    response = login_as("demo_village").post(f"/cases/{case.id}/logs/new", data={
+    client = login_as("demo_village")
+    response = client.post(f"/cases/{case.id}/logs/new", data={
         "kind": "visit", "date": "2026/13/01", "method": "home_visit", "content": "入户走访"})
-    text = response.get_data(as_text=True)
-    assert response.status_code == 422 and "日期格式不正确，例如 2025-12-31" in text and 'value="2026/13/01"' in text
+    text = shown_again(client, response)
+    assert "日期格式不正确，例如 2025-12-31" in text and 'value="2026/13/01"' in text

@@ -264,7 +264,8 @@ def test_decline_without_reason_stays_on_the_requests_page_with_the_message_on_i
     request_row = case_ops.request_case(user("demo_village"), person, {"reason": "需要贷款", "needs": []})
     db.session.commit()
     client = login_as("demo_township")
-    response = client.post(f"/cases/requests/{request_row.id}/decide", data={"decision": "decline", "reason": ""})
+    response = client.post(f"/cases/requests/{request_row.id}/decide", data={"decision": "decline", "reason": "",
+                                                                                "version": request_row.version})
     assert response.status_code == 303
     assert response.location == f"/cases/requests#request-{request_row.id}"
     page = client.get("/cases/requests").text

@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.extensions import db
 from app.persons.models import Person
 from app.regions.models import Region, RegionLevel
+from tests.form_pages import shown_again
 from tests.persons.factories import unique_id
 
 DAZHONGBA = "420506103202"  # 夷陵区 分乡镇 大中坝村 (demo_village's village)
@@ -87,8 +88,7 @@ def test_county_officer_without_js_picks_township_then_village(login_as, demo):
     assert "disabled" in "".join(selects[1][:2]) and "请先选择上一级" in selects[1][2]
     response = county.post("/persons/new", data={"village_code": [FENXIANG, ""], "name": "周春", "id_number": unique_id(),
                                                  "source": "survey", "status": "returned"})
-    text = body(response)
-    assert response.status_code == 422
+    text = shown_again(county, response)
     assert "「户籍所在村（社区）」请选择到村（社区）。" in text
     assert re.search(rf'<option value="{FENXIANG}" selected>', text)
     assert f'<option value="{DAZHONGBA}">' in text
@@ -103,21 +103,23 @@ def test_selects_that_disagree_are_refused(login_as, demo):
     """Without JavaScript a changed township with a stale village is caught, not guessed."""
     other_township = db.session.scalar(select(Region.code).where(
         Region.level == RegionLevel.TOWNSHIP, Region.code.startswith(YILING), Region.code != FENXIANG).limit(1))
-    response = login_as("demo_county").post("/persons/new", data={
+    client = login_as("demo_county")
+    response = client.post("/persons/new", data={
         "village_code": [other_township, DAZHONGBA], "name": "周春", "id_number": unique_id(),
         "source": "survey", "status": "returned"})
-    assert response.status_code == 422
-    assert "所选村（社区）大中坝村" in body(response) and "不在" in body(response) and "请重新选择" in body(response)
+    text = shown_again(client, response)
+    assert "所选村（社区）大中坝村" in text and "不在" in text and "请重新选择" in text
     assert db.session.scalar(select(Person).where(Person.name == "周春")) is None
 
 
 def test_region_outside_scope_is_a_field_error(login_as, demo):
     far = db.session.scalar(select(Region.code).where(Region.level == RegionLevel.VILLAGE,
                                                       Region.code.startswith(ZIGUI)).limit(1))
-    response = login_as("demo_township").post("/persons/new", data={
+    client = login_as("demo_township")
+    response = client.post("/persons/new", data={
         "village_code": far, "name": "周春", "id_number": unique_id(), "source": "survey", "status": "returned"})
-    text = body(response)
-    assert response.status_code == 422 and "只能登记您管辖范围内的村（社区）的人员。" in text
+    text = shown_again(client, response)
+    assert "只能登记您管辖范围内的村（社区）的人员。" in text
     assert db.session.scalar(select(Person).where(Person.name == "周春")) is None
 
 
