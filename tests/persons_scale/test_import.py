@@ -135,6 +135,17 @@ def test_csv_encodings_are_detected(demo, encoding, bom):
                                  "gbk": "csv:gb18030", "gb18030": "csv:gb18030"}[encoding]
 
 
+@pytest.mark.parametrize("spelling", ["2025-12-31", "2025/12/31", "2025.12.31", "20251231", "2025年12月31日"])
+def test_dates_in_every_accepted_spelling(demo, spelling):
+    """The import reads dates with the same parser as the forms (core.fields.to_date)."""
+    number = unique_id()
+    data = csv_bytes([HEADER + ["返乡日期"], [number, "张明", "", DAZHONGBA, "入户调查", "已返乡", spelling]],
+                     "utf-8", False)
+    batch = _run(demo["demo_county"], data)
+    assert batch.rows_new == 1, batch.errors
+    assert _by_number(number).returned_on == date(2025, 12, 31)
+
+
 def test_an_id_stored_as_an_excel_number_is_reported(demo):
     number = make_id(date(1988, 5, 6), seq=7)
     ok = unique_id()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import FieldErrors
+from app.core.fields import to_date
 from app.persons.fields import FIELD
 
 # Columns of the template, in order. The header of a file may use the label (with or without
@@ -139,9 +140,6 @@ def map_header(row: list[Any]) -> list[str | None]:
     return fields
 
 
-_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-
-
 def cell_value(name: str, value: Any) -> Any:
     """A cell as the text or value `operations.clean` takes; None when blank. An ID number
     that Excel stored as a number is returned as the marker `EXCEL_NUMBER`."""
@@ -151,13 +149,9 @@ def cell_value(name: str, value: Any) -> Any:
         value = value.strip()
         if not value:
             return None
-        if name in ("outside_since", "returned_on"):
-            match = _DATE_TEXT.fullmatch(value)
-            if match:
-                try:
-                    return date(*(int(g) for g in match.groups()))
-                except ValueError:
-                    return value
+        if name in DATE_FIELDS:  # the one date parser; text it cannot read is refused by the check
+            day = to_date(value)
+            return value if day is None else day
         return value
     if isinstance(value, bool):
         return "是" if value else "否"
