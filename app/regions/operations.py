@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from sqlalchemy import String, bindparam, func, insert, literal, select, update
@@ -17,6 +18,7 @@ CITY_CODE = "4205"
 CITY_NAME = "宜昌市"
 ZONE_CODE = "420590"  # project-assigned: not an NBS code (NBS leaves 420590 unused)
 ZONE_NAME = "宜昌高新区"
+_CODE = re.compile(r"[0-9]{1,12}")
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -94,6 +96,10 @@ def _bulk_children(rows, parent_key: str, level: RegionLevel, existing, added) -
 
 
 def by_code(code: str) -> Region | None:
+    """The region of an NBS code; None for anything that is not one (digits only, at most 12), so
+    hostile text — a NUL byte, which PostgreSQL refuses in a string — never reaches the database."""
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
+        return None
     return db.session.scalar(select(Region).where(Region.code == code))
 
 
